@@ -1,0 +1,91 @@
+"""The Flask application factory of the fake IDP."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import jsonify
+from flask import redirect
+from flask import request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from .config import IdpConfig
+from .config import load_config
+from .server import IdpServer
+from .state import IdpState
+from .views import bp
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: IdpConfig | None = None, **overrides: Any) -> Flask:
+    """Build an IDP app from ``config`` and keyword overrides of its fields.
+
+    ``create_app()`` alone serves the embedded defaults.
+    """
+    if config is None:
+        config = load_config(**overrides)
+    elif overrides:
+        config = config.replace(**overrides)
+
+    app = Flask(__name__)
+    app.secret_key = secrets.token_bytes(32)
+    app.config.update(
+        SESSION_COOKIE_NAME="tn_mock_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    state = IdpState(config)
+    app.extensions["tn_mock_state"] = state
+    app.extensions["tn_mock_idp"] = IdpServer(state)
+    app.register_blueprint(bp)
+    _register_handlers(app)
+    return app
+
+
+def get_state(app: Flask) -> IdpState:
+    state: IdpState = app.extensions["tn_mock_state"]
+    return state
+
+
+def _register_handlers(app: Flask) -> None:
+    @app.before_request
+    def redirect_missing_slash() -> Response | None:
+        # The reference (Django's APPEND_SLASH) answers 301, so a POST to
+        # /o/token loses its body; werkzeug's default 308 would keep it.
+        error = request.routing_exception
+        if isinstance(error, RequestRedirect):
+            return redirect(error.new_url, 301)  # type: ignore[return-value]
+        return None
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        response = jsonify(
+            {
+                "error": error.name.lower().replace(" ", "_"),
+                "error_description": error.description,
+            }
+        )
+        response.status_code = error.code or 500
+        if error.code == 405:
+            response.headers["Allow"] = ", ".join(error.valid_methods or [])  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        response = jsonify(
+            {
+                "error": "server_error",
+                "error_description": f"The mock IDP failed: {type(error).__name__}.",
+            }
+        )
+        response.status_code = 500
+        return response

@@ -1,0 +1,253 @@
+"""The authorization endpoint: request checks, login and code issue."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from authlib.oauth2.rfc6749 import AccessDeniedError
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oauth2.rfc6749 import UnauthorizedClientError
+from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
+from authlib.oidc.core.errors import LoginRequiredError
+from flask import Response
+from flask import render_template
+from flask import request
+from flask import session
+
+from .models import Client
+from .models import User
+from .server import IdpServer
+
+log = logging.getLogger(__name__)
+
+#: Response types of the implicit and hybrid flows; the reference answers
+#: unauthorized_client for them because its clients are code-only.
+NON_CODE_RESPONSE_TYPES = {
+    "token",
+    "id_token",
+    "id_token token",
+    "code id_token",
+    "code token",
+    "code id_token token",
+}
+
+
+class ErrorPage(Exception):
+    """An authorize error shown to the user instead of redirected.
+
+    RFC 6749 section 4.1.2.1: without a valid client and redirect URI the
+    server must not redirect.
+    """
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+def handle_authorize(server: IdpServer) -> Response:
+    args = request.args
+    try:
+        client, redirect_uri = validate_client_and_redirect_uri(server)
+    except ErrorPage as page:
+        log.warning("authorize rejected without redirect: %s", page.description)
+        return error_page(page.description)
+
+    fragment = args.get("response_mode") == "fragment"
+    try:
+        validate_response_type(client, redirect_uri)
+        user = current_user(server)
+        grant = server.get_consent_grant(end_user=user)
+        return _decide(server, grant, user, redirect_uri)
+    except OAuth2Error as error:
+        error.redirect_uri = error.redirect_uri or redirect_uri
+        error.redirect_fragment = fragment
+        error.state = args.get("state")
+        log.warning("authorize error %s: %s", error.error, error.description)
+        response: Response = server.handle_error_response(None, error)
+        return response
+
+
+def validate_client_and_redirect_uri(server: IdpServer) -> tuple[Client, str]:
+    args = request.args
+    repeated = sorted(name for name, values in args.lists() if len(values) > 1)
+    if repeated:
+        raise ErrorPage(
+            f"invalid_request: parameter(s) {', '.join(repeated)} sent more than "
+            "once; RFC 6749 section 3.1 allows each parameter once."
+        )
+
+    client_id = args.get("client_id")
+    if not client_id:
+        raise ErrorPage("invalid_request: missing client_id.")
+    client = server.state.store.get_client(client_id)
+    if client is None:
+        known = ", ".join(c.client_id for c in server.state.store.clients())
+        raise ErrorPage(
+            f"invalid_request: unknown client_id '{client_id}'; "
+            f"registered clients: {known}."
+        )
+
+    registered = client.config.redirect_uris
+    redirect_uri = args.get("redirect_uri")
+    if redirect_uri is None:
+        default = client.get_default_redirect_uri()
+        if default is None:
+            raise ErrorPage(
+                "invalid_request: missing redirect_uri; client "
+                f"'{client_id}' has several registered: {', '.join(registered)}."
+            )
+        return client, default
+
+    if not client.check_redirect_uri(redirect_uri):
+        raise ErrorPage(
+            f"invalid_request: redirect_uri '{redirect_uri}' is not registered "
+            f"for client '{client_id}'; registered: {', '.join(registered) or 'none'}. "
+            "Redirect URIs must match exactly (only 127.0.0.1 and [::1] may "
+            "use any port)."
+        )
+    return client, redirect_uri
+
+
+def validate_response_type(client: Client, redirect_uri: str) -> None:
+    response_type = request.args.get("response_type")
+    if not response_type:
+        raise InvalidRequestError(
+            "Missing response_type; send response_type=code.",
+            redirect_uri=redirect_uri,
+        )
+    if response_type == "code":
+        return
+    if " ".join(sorted(response_type.split())) in {
+        " ".join(sorted(t.split())) for t in NON_CODE_RESPONSE_TYPES
+    }:
+        raise UnauthorizedClientError(
+            f"Client '{client.client_id}' may only use response_type=code, "
+            f"not '{response_type}'.",
+            redirect_uri=redirect_uri,
+        )
+    error = UnsupportedResponseTypeError(
+        f"Unsupported response_type '{response_type}'; send response_type=code.",
+        response_type,
+        redirect_uri=redirect_uri,
+    )
+    raise error
+
+
+def current_user(server: IdpServer) -> User | None:
+    """Return the user of the IDP session, unless the request forces a login."""
+    sub = session.get("sub")
+    if sub is None:
+        return None
+    user = server.state.store.find_user(sub)
+    if user is None:
+        return None
+
+    prompts = request.args.get("prompt", "").split()
+    if "login" in prompts and request.method == "GET":
+        return None
+
+    max_age = request.args.get("max_age")
+    if max_age is not None and max_age.isdigit():
+        auth_time = float(session.get("auth_time", 0))
+        if server.state.clock.now() - auth_time > int(max_age):
+            return None
+    return user
+
+
+def _decide(
+    server: IdpServer, grant: Any, user: User | None, redirect_uri: str
+) -> Response:
+    state = server.state
+    prompts = request.args.get("prompt", "").split()
+
+    if state.config.auto_approve:
+        user = _auto_user(server, redirect_uri)
+        return _issue_code(server, grant, user, auth_time=state.clock.issue_time())
+
+    if user is not None:
+        auth_time = float(session.get("auth_time", state.clock.issue_time()))
+        return _issue_code(server, grant, user, auth_time=auth_time)
+
+    if "none" in prompts:
+        raise LoginRequiredError(redirect_uri=redirect_uri)
+
+    if request.method == "POST":
+        return _handle_login_form(server, grant)
+    return render_login(server)
+
+
+def _auto_user(server: IdpServer, redirect_uri: str) -> User:
+    store = server.state.store
+    hint = request.args.get("login_hint")
+    if hint:
+        user = store.find_user(hint)
+        if user is None:
+            known = ", ".join(f"{u.config.username} (sub {u.sub})" for u in store.users())
+            raise AccessDeniedError(
+                f"login_hint '{hint}' names no test user; known users: {known}.",
+                redirect_uri=redirect_uri,
+            )
+        return user
+
+    users = store.users()
+    if not users:
+        raise AccessDeniedError(
+            "No test users are configured.", redirect_uri=redirect_uri
+        )
+    return users[0]
+
+
+def _handle_login_form(server: IdpServer, grant: Any) -> Response:
+    form = request.form
+    if not secrets.compare_digest(form.get("csrf_token", ""), session.get("csrf", "-")):
+        return error_page(
+            "The login form expired or its CSRF token is missing or wrong; "
+            "reload the page and log in again.",
+            status=400,
+        )
+
+    username = form.get("username", "")
+    password = form.get("password", "")
+    user = server.state.store.find_user(username)
+    if user is None or not secrets.compare_digest(password, user.config.password):
+        log.warning("login failed for user %r", username)
+        return render_login(
+            server, error="Unknown user name or wrong password.", username=username
+        )
+
+    now = server.state.clock.issue_time()
+    session["sub"] = user.sub
+    session["auth_time"] = now
+    return _issue_code(server, grant, user, auth_time=now)
+
+
+def _issue_code(server: IdpServer, grant: Any, user: User, *, auth_time: float) -> Response:
+    grant.request.auth_time = int(auth_time)
+    response: Response = server.create_authorization_response(
+        grant=grant, grant_user=user
+    )
+    return response
+
+
+def render_login(server: IdpServer, *, error: str | None = None, username: str = "") -> Response:
+    csrf = session.get("csrf") or secrets.token_urlsafe(24)
+    session["csrf"] = csrf
+    hint = request.args.get("login_hint", "")
+    html = render_template(
+        "login.html",
+        users=server.state.store.users(),
+        client=server.state.store.get_client(request.args.get("client_id", "")),
+        csrf_token=csrf,
+        error=error,
+        username=username or hint,
+        action=request.full_path,
+    )
+    return Response(html, status=200 if error is None else 401, mimetype="text/html")
+
+
+def error_page(description: str, status: int = 400) -> Response:
+    html = render_template("error.html", description=description, status=status)
+    return Response(html, status=status, mimetype="text/html")
