@@ -11,12 +11,17 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnauthorizedClientError
 from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
+from authlib.oidc.core.errors import ConsentRequiredError
 from authlib.oidc.core.errors import LoginRequiredError
 from flask import Response
 from flask import render_template
 from flask import request
 from flask import session
 
+from .consent import CONSENT_FORM
+from .consent import render_consent
+from .csrf import is_csrf_token_valid
+from .csrf import issue_csrf_token
 from .models import Client
 from .models import User
 from .server import IdpServer
@@ -53,7 +58,14 @@ def handle_authorize(server: IdpServer) -> Response:
         client, redirect_uri = validate_client_and_redirect_uri(server)
     except ErrorPage as page:
         log.warning("authorize rejected without redirect: %s", page.description)
-        return error_page(page.description)
+        return error_page(
+            page.description,
+            title="Authorization request rejected",
+            explanation=(
+                "The request was not sent back to the application because its "
+                "client or redirect URI could not be trusted."
+            ),
+        )
 
     fragment = args.get("response_mode") == "fragment"
     try:
@@ -149,8 +161,11 @@ def current_user(server: IdpServer) -> User | None:
     if "login" in prompts and request.method == "GET":
         return None
 
+    # max_age is judged on the GET that starts the flow only: the login and
+    # consent pages post back to this endpoint, and a max_age of 0 would
+    # otherwise send the user back to the login page after every post.
     max_age = request.args.get("max_age")
-    if max_age is not None and max_age.isdigit():
+    if max_age is not None and max_age.isdigit() and request.method == "GET":
         auth_time = float(session.get("auth_time", 0))
         if server.state.clock.now() - auth_time > int(max_age):
             return None
@@ -161,22 +176,85 @@ def _decide(
     server: IdpServer, grant: Any, user: User | None, redirect_uri: str
 ) -> Response:
     state = server.state
-    prompts = request.args.get("prompt", "").split()
-
     if state.config.auto_approve:
         user = _auto_user(server, redirect_uri)
         return _issue_code(server, grant, user, auth_time=state.clock.issue_time())
 
-    if user is not None:
-        auth_time = float(session.get("auth_time", state.clock.issue_time()))
-        return _issue_code(server, grant, user, auth_time=auth_time)
-
-    if "none" in prompts:
-        raise LoginRequiredError(redirect_uri=redirect_uri)
-
     if request.method == "POST":
-        return _handle_login_form(server, grant)
-    return render_login(server)
+        return _handle_page_form(server, grant, user, redirect_uri)
+
+    if user is None:
+        if "none" in _prompts():
+            raise LoginRequiredError(
+                "prompt=none, but the browser has no IDP session (or max_age "
+                "requires a new login); repeat the request without prompt=none.",
+                redirect_uri=redirect_uri,
+            )
+        return render_login(server)
+    return _approve_or_ask_consent(server, grant, user, redirect_uri)
+
+
+def _prompts() -> list[str]:
+    return request.args.get("prompt", "").split()
+
+
+def _handle_page_form(
+    server: IdpServer, grant: Any, user: User | None, redirect_uri: str
+) -> Response:
+    """Handle a post from the login or the consent page."""
+    if not is_csrf_token_valid():
+        log.warning("authorize form rejected: CSRF token missing or wrong")
+        return error_page(
+            "The form's CSRF token is missing or does not match this browser "
+            "session, so nothing was sent to the application. Start the login "
+            "again from the application.",
+            title="Form rejected",
+        )
+
+    if request.form.get("form") != CONSENT_FORM:
+        return _handle_login_form(server, grant, redirect_uri)
+    if user is None:
+        # The session ended between the two pages, e.g. a logout in another tab.
+        return render_login(server, error="Your session ended; log in again.")
+    return _handle_consent_form(server, grant, user, redirect_uri)
+
+
+def _approve_or_ask_consent(
+    server: IdpServer, grant: Any, user: User, redirect_uri: str
+) -> Response:
+    store = server.state.store
+    client_id = grant.request.client.client_id
+    asked = "consent" in _prompts()
+    if asked or not store.has_consent(user.sub, client_id):
+        if "none" in _prompts():
+            raise ConsentRequiredError(
+                f"prompt=none, but user '{user.config.username}' has not allowed "
+                f"client '{client_id}' yet; send the user through the consent "
+                "page once without prompt=none.",
+                redirect_uri=redirect_uri,
+            )
+        return render_consent(grant, user, dict(server.state.config.scopes))
+
+    return _issue_code(server, grant, user, auth_time=_session_auth_time(server))
+
+
+def _handle_consent_form(
+    server: IdpServer, grant: Any, user: User, redirect_uri: str
+) -> Response:
+    client_id = grant.request.client.client_id
+    if request.form.get("decision") != "allow":
+        log.info("user %s denied consent to %s", user.sub, client_id)
+        raise AccessDeniedError(
+            f"The user denied client '{client_id}' access.",
+            redirect_uri=redirect_uri,
+        )
+
+    server.state.store.save_consent(user.sub, client_id)
+    return _issue_code(server, grant, user, auth_time=_session_auth_time(server))
+
+
+def _session_auth_time(server: IdpServer) -> float:
+    return float(session.get("auth_time", server.state.clock.issue_time()))
 
 
 def _auto_user(server: IdpServer, redirect_uri: str) -> User:
@@ -202,17 +280,9 @@ def _auto_user(server: IdpServer, redirect_uri: str) -> User:
     return users[0]
 
 
-def _handle_login_form(server: IdpServer, grant: Any) -> Response:
-    form = request.form
-    if not secrets.compare_digest(form.get("csrf_token", ""), session.get("csrf", "-")):
-        return error_page(
-            "The login form expired or its CSRF token is missing or wrong; "
-            "reload the page and log in again.",
-            status=400,
-        )
-
-    username = form.get("username", "")
-    password = form.get("password", "")
+def _handle_login_form(server: IdpServer, grant: Any, redirect_uri: str) -> Response:
+    username = request.form.get("username", "")
+    password = request.form.get("password", "")
     user = server.state.store.find_user(username)
     if user is None or not secrets.compare_digest(password, user.config.password):
         log.warning("login failed for user %r", username)
@@ -220,10 +290,9 @@ def _handle_login_form(server: IdpServer, grant: Any) -> Response:
             server, error="Unknown user name or wrong password.", username=username
         )
 
-    now = server.state.clock.issue_time()
     session["sub"] = user.sub
-    session["auth_time"] = now
-    return _issue_code(server, grant, user, auth_time=now)
+    session["auth_time"] = server.state.clock.issue_time()
+    return _approve_or_ask_consent(server, grant, user, redirect_uri)
 
 
 def _issue_code(
@@ -239,21 +308,35 @@ def _issue_code(
 def render_login(
     server: IdpServer, *, error: str | None = None, username: str = ""
 ) -> Response:
-    csrf = session.get("csrf") or secrets.token_urlsafe(24)
-    session["csrf"] = csrf
-    hint = request.args.get("login_hint", "")
+    store = server.state.store
+    if not username:
+        hinted = store.find_user(request.args.get("login_hint", ""))
+        username = hinted.config.username if hinted else ""
+        username = username or request.args.get("login_hint", "")
     html = render_template(
         "login.html",
-        users=server.state.store.users(),
-        client=server.state.store.get_client(request.args.get("client_id", "")),
-        csrf_token=csrf,
+        users=store.users(),
+        client=store.get_client(request.args.get("client_id", "")),
+        csrf_token=issue_csrf_token(),
         error=error,
-        username=username or hint,
+        username=username,
         action=request.full_path,
     )
     return Response(html, status=200 if error is None else 401, mimetype="text/html")
 
 
-def error_page(description: str, status: int = 400) -> Response:
-    html = render_template("error.html", description=description, status=status)
+def error_page(
+    description: str,
+    status: int = 400,
+    *,
+    title: str = "Request rejected",
+    explanation: str | None = None,
+) -> Response:
+    html = render_template(
+        "error.html",
+        description=description,
+        status=status,
+        title=title,
+        explanation=explanation,
+    )
     return Response(html, status=status, mimetype="text/html")
