@@ -16,6 +16,7 @@ from werkzeug.routing import RequestRedirect
 
 from .config import IdpConfig
 from .config import load_config
+from .inspector import bp as inspector_bp
 from .server import IdpServer
 from .state import IdpState
 from .views import bp
@@ -46,6 +47,8 @@ def create_app(config: IdpConfig | None = None, **overrides: Any) -> Flask:
     app.extensions["tn_mock_state"] = state
     app.extensions["tn_mock_idp"] = IdpServer(state)
     app.register_blueprint(bp)
+    if config.control_api:
+        app.register_blueprint(inspector_bp)
     _register_handlers(app)
     return app
 

@@ -182,3 +182,8 @@ class MemoryStore:
                 for s, c in self._consents
                 if not (s == sub and (client_id is None or c == client_id))
             }
+
+    def consents(self) -> list[tuple[str, str]]:
+        """Return every remembered ``(sub, client_id)`` consent, sorted."""
+        with self._lock:
+            return sorted(self._consents)

@@ -1,0 +1,197 @@
+"""A server-rendered SVG timeline of tokens and the requests that used them.
+
+Each token is a bar from issue to expiry on the mock clock's axis; each
+request that presented a token is a mark on that token's bar, coloured by
+its outcome. The ``data-*`` attributes carry the raw times, so tests and
+tools can read the picture without parsing colours.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from markupsafe import escape
+
+#: Outcome of a request that presented a token, with its mark colour.
+OUTCOME_COLOURS = {
+    "accepted": "#1a7f37",
+    "expired": "#b35900",
+    "revoked": "#a4262c",
+    "insufficient_scope": "#6f42c1",
+    "rejected": "#4a4a4a",
+}
+
+#: Bar colours by the token's state now.
+STATE_COLOURS = {"active": "#005a9c", "expired": "#8c8c8c", "revoked": "#d9a3a6"}
+
+#: Candidate tick spacings in seconds, from a minute to a day.
+TICK_STEPS = (60, 300, 600, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
+
+WIDTH = 760
+LABEL_WIDTH = 170
+PLOT_LEFT = LABEL_WIDTH + 10
+PLOT_RIGHT = WIDTH - 20
+AXIS_HEIGHT = 40
+ROW_HEIGHT = 30
+LEGEND_HEIGHT = 40
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineToken:
+    """One access token's bar: its id, a label and its lifetime."""
+
+    token_id: str
+    label: str
+    issued_at: float
+    expires_at: float
+    state: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineMark:
+    """One request that presented a token, at its mock-clock time."""
+
+    token_id: str
+    at: float
+    outcome: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Maps mock-clock seconds to x positions of the plot area."""
+
+    start: float
+    end: float
+
+    def x(self, instant: float) -> float:
+        span = self.end - self.start
+        fraction = (instant - self.start) / span if span > 0 else 0.0
+        return round(PLOT_LEFT + fraction * (PLOT_RIGHT - PLOT_LEFT), 2)
+
+
+def choose_axis(
+    tokens: list[TimelineToken], marks: list[TimelineMark], now: float
+) -> Axis:
+    """Span every bar, mark and the current time, with a little margin."""
+    instants = [now]
+    for token in tokens:
+        instants += [token.issued_at, token.expires_at]
+    instants += [mark.at for mark in marks]
+    start, end = min(instants), max(instants)
+    margin = max((end - start) * 0.03, 30.0)
+    return Axis(start - margin, end + margin)
+
+
+def render_timeline(
+    tokens: list[TimelineToken], marks: list[TimelineMark], now: float
+) -> Markup:
+    axis = choose_axis(tokens, marks, now)
+    rows = {token.token_id: index for index, token in enumerate(tokens)}
+    height = AXIS_HEIGHT + ROW_HEIGHT * max(len(tokens), 1) + LEGEND_HEIGHT
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="timeline" role="img" '
+        f'aria-labelledby="timeline-title timeline-desc" width="100%" '
+        f'viewBox="0 0 {WIDTH} {height}" data-axis-start="{axis.start}" '
+        f'data-axis-end="{axis.end}" data-plot-left="{PLOT_LEFT}" '
+        f'data-plot-right="{PLOT_RIGHT}" data-now="{now}" '
+        'font-family="system-ui,sans-serif" font-size="12">',
+        '<title id="timeline-title">Tokens and the requests that used them</title>',
+        f'<desc id="timeline-desc">{len(tokens)} token(s) from issue to expiry '
+        f"and {len(marks)} request(s) on the mock clock (UTC).</desc>",
+    ]
+    parts += _axis_ticks(axis, height)
+    for token in tokens:
+        parts += _token_bar(token, rows[token.token_id], axis)
+    for mark in marks:
+        if mark.token_id in rows:
+            parts.append(_mark(mark, rows[mark.token_id], axis))
+    parts.append(_now_line(axis, now, height))
+    parts += _legend(height)
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def clock_label(instant: float, seconds: bool = False) -> str:
+    pattern = "%H:%M:%S" if seconds else "%H:%M"
+    return time.strftime(pattern, time.gmtime(instant))
+
+
+def _axis_ticks(axis: Axis, height: int) -> list[str]:
+    span = axis.end - axis.start
+    step = next((s for s in TICK_STEPS if span / s <= 8), TICK_STEPS[-1])
+    first = (int(axis.start) // step + 1) * step
+    bottom = height - LEGEND_HEIGHT
+    lines = []
+    for tick in range(first, int(axis.end) + 1, step):
+        x = axis.x(tick)
+        lines.append(
+            f'<line x1="{x}" y1="{AXIS_HEIGHT - 8}" x2="{x}" y2="{bottom}" '
+            'stroke="#d0d0d0"/>'
+            f'<text x="{x}" y="{AXIS_HEIGHT - 14}" text-anchor="middle" '
+            f'fill="#1b1b1b">{clock_label(tick)}</text>'
+        )
+    return lines
+
+
+def _row_top(row: int) -> int:
+    return AXIS_HEIGHT + row * ROW_HEIGHT
+
+
+def _token_bar(token: TimelineToken, row: int, axis: Axis) -> list[str]:
+    top = _row_top(row)
+    left = axis.x(token.issued_at)
+    width = max(axis.x(token.expires_at) - left, 1.0)
+    colour = STATE_COLOURS.get(token.state, STATE_COLOURS["active"])
+    tooltip = (
+        f"{token.label}: issued {clock_label(token.issued_at, True)}, "
+        f"expires {clock_label(token.expires_at, True)} ({token.state})"
+    )
+    return [
+        f'<text x="{LABEL_WIDTH}" y="{top + 19}" text-anchor="end" '
+        f'fill="#1b1b1b">{escape(token.label)}</text>',
+        f'<rect class="token" data-token="{escape(token.token_id)}" '
+        f'data-issued-at="{token.issued_at}" data-expires-at="{token.expires_at}" '
+        f'data-state="{escape(token.state)}" x="{left}" y="{top + 8}" '
+        f'width="{round(width, 2)}" height="14" rx="3" fill="{colour}">'
+        f"<title>{escape(tooltip)}</title></rect>",
+    ]
+
+
+def _mark(mark: TimelineMark, row: int, axis: Axis) -> str:
+    colour = OUTCOME_COLOURS.get(mark.outcome, OUTCOME_COLOURS["rejected"])
+    tooltip = f"{clock_label(mark.at, True)} {mark.label}: {mark.outcome}"
+    return (
+        f'<circle class="request" data-token="{escape(mark.token_id)}" '
+        f'data-outcome="{escape(mark.outcome)}" data-at="{mark.at}" '
+        f'cx="{axis.x(mark.at)}" cy="{_row_top(row) + 15}" r="6" '
+        f'fill="{colour}" stroke="#fff" stroke-width="1.5">'
+        f"<title>{escape(tooltip)}</title></circle>"
+    )
+
+
+def _now_line(axis: Axis, now: float, height: int) -> str:
+    x = axis.x(now)
+    return (
+        f'<line id="now" x1="{x}" y1="{AXIS_HEIGHT - 8}" x2="{x}" '
+        f'y2="{height - LEGEND_HEIGHT}" stroke="#1b1b1b" stroke-dasharray="4 3"/>'
+        f'<text x="{x}" y="{AXIS_HEIGHT - 28}" text-anchor="middle" '
+        f'font-weight="600" fill="#1b1b1b">now {clock_label(now, True)}</text>'
+    )
+
+
+def _legend(height: int) -> list[str]:
+    y = height - LEGEND_HEIGHT + 22
+    items = []
+    x = PLOT_LEFT
+    for outcome, colour in OUTCOME_COLOURS.items():
+        items.append(
+            f'<circle cx="{x}" cy="{y - 4}" r="6" fill="{colour}"/>'
+            f'<text x="{x + 10}" y="{y}" fill="#1b1b1b">'
+            f"{outcome.replace('_', ' ')}</text>"
+        )
+        x += 20 + 8 * len(outcome)
+    return items
