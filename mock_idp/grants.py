@@ -187,6 +187,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         rotation = state.config.refresh_rotation
         if rotation and not state.store.claim_refresh_token(old):
             if self._within_grace(old) and old.rotation_response is not None:
+                # The OpenID hook signs an id_token for request.user.
+                self.request.user = self.authenticate_user(old)
                 return 200, dict(old.rotation_response), self.TOKEN_RESPONSE_HEADER
             self._detect_reuse(old)
             raise InvalidGrantError(
