@@ -203,6 +203,13 @@ class Controller:
             )
         except OAuth2Error as error:
             raise ControlError("scope", str(error.description)) from error
+        except ValueError as error:
+            # authlib rejects an error description with non-ASCII characters.
+            raise ControlError(
+                "scope",
+                f"scope {scope!r} has characters outside RFC 6749 section 3.3 "
+                "(printable ASCII without space, quote and backslash)",
+            ) from error
         except TokenAdminError as error:
             raise ControlError(error.field, str(error)) from error
 
