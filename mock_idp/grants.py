@@ -190,6 +190,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
                 # The OpenID hook signs an id_token for request.user.
                 self.request.user = self.authenticate_user(old)
                 return 200, dict(old.rotation_response), self.TOKEN_RESPONSE_HEADER
+            # NOTE: a concurrent loser revokes the family while the winner may
+            # still be saving its new pair, which then escapes the revocation.
             self._detect_reuse(old)
             raise InvalidGrantError(
                 "The refresh token was already used. Refresh tokens rotate: "
