@@ -1,14 +1,14 @@
 """The inspector page under ``/_mock/inspector/``: state, timeline, controls.
 
 Its forms are plain HTML posts with a CSRF token, so the page works without
-JavaScript; each post changes the state and redirects back (303).
+JavaScript. Each post calls the same :class:`Controller` as the control API
+and redirects back (303).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from typing import Any
+from collections.abc import Callable
 
 from flask import Blueprint
 from flask import Response
@@ -19,12 +19,15 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from .control import Controller
+from .control_checks import ControlError
 from .csrf import is_csrf_token_valid
 from .csrf import issue_csrf_token
-from .models import Token
-from .state import IdpState
-from .timeline import TimelineMark
-from .timeline import TimelineToken
+from .inspector_data import consent_rows
+from .inspector_data import journal_rows
+from .inspector_data import timeline_input
+from .inspector_data import token_rows
+from .journal import fingerprint
 from .timeline import clock_label
 from .timeline import render_timeline
 
@@ -36,91 +39,43 @@ bp = Blueprint("inspector", __name__, url_prefix="/_mock/inspector")
 CLOCK_STEPS = ((60, "+1 min"), (3600, "+1 h"), (36000, "+10 h"))
 
 
-def _state() -> IdpState:
-    state: IdpState = current_app.extensions["tn_mock_state"]
-    return state
-
-
-def token_id(token: Token) -> str:
-    """Return a short id of an access token that does not reveal it."""
-    digest = hashlib.sha256(token.access_token.encode("utf-8")).hexdigest()
-    return digest[:12]
-
-
-def token_state(state: IdpState, token: Token) -> str:
-    if token.access_revoked:
-        return "revoked"
-    if not state.store.is_access_token_active(token):
-        return "expired"
-    return "active"
-
-
-def describe_remaining(seconds: float) -> str:
-    """Return a duration like ``9 h 59 min`` or ``expired 2 min ago``."""
-    whole = int(abs(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        text = f"{hours} h {minutes} min"
-    elif minutes:
-        text = f"{minutes} min {secs} s"
-    else:
-        text = f"{secs} s"
-    return text if seconds > 0 else f"expired {text} ago"
+def _controller() -> Controller:
+    controller: Controller = current_app.extensions["tn_mock_controller"]
+    return controller
 
 
 @bp.get("/")
 def inspector() -> Response:
-    state = _state()
-    now = state.clock.now()
-    tokens = sorted(state.store.tokens(), key=lambda t: t.issued_at)
-    rows = [_token_row(state, token, now) for token in tokens]
-    timeline_tokens = [
-        TimelineToken(
-            token_id=row["id"],
-            label=f"{row['user']} · {row['id'][:6]}",
-            issued_at=row["token"].issued_at,
-            expires_at=row["token"].expires_at,
-            state=row["state"],
-        )
-        for row in rows
-    ]
-    marks: list[TimelineMark] = []
+    controller = _controller()
+    now = controller.state.clock.now()
+    tokens = token_rows(controller)
+    entries = controller.request_journal.entries()
+    bars, marks = timeline_input(tokens, entries)
     html = render_template(
         "inspector.html",
-        clock=state.clock.state(),
+        clock=controller.clock(),
         now_label=clock_label(now, seconds=True),
         clock_steps=CLOCK_STEPS,
-        tokens=rows,
-        timeline=render_timeline(timeline_tokens, marks, now),
-        consents=_consent_rows(state),
-        clients=state.store.clients(),
-        users=state.store.users(),
+        tokens=tokens,
+        timeline=render_timeline(bars, marks, now),
+        consents=consent_rows(controller),
+        failures=controller.failures(),
+        journal=journal_rows(entries),
+        clients=controller.state.store.clients(),
+        users=controller.state.store.users(),
         csrf_token=issue_csrf_token(),
     )
     return Response(html, mimetype="text/html")
 
 
-def _token_row(state: IdpState, token: Token, now: float) -> dict[str, Any]:
-    user = state.store.find_user(token.sub) if token.sub else None
-    return {
-        "token": token,
-        "id": token_id(token),
-        "user": user.config.username if user else (token.sub or "(client)"),
-        "state": token_state(state, token),
-        "issued": clock_label(token.issued_at, seconds=True),
-        "expires": clock_label(token.expires_at, seconds=True),
-        "remaining": describe_remaining(token.expires_at - now),
-    }
-
-
-def _consent_rows(state: IdpState) -> list[dict[str, str]]:
-    rows = []
-    for sub, client_id in state.store.consents():
-        user = state.store.find_user(sub)
-        name = user.config.username if user else sub
-        rows.append({"sub": sub, "user": name, "client_id": client_id})
-    return rows
+@bp.get("/timeline.svg")
+def timeline() -> Response:
+    controller = _controller()
+    bars, marks = timeline_input(
+        token_rows(controller), controller.request_journal.entries()
+    )
+    svg = render_timeline(bars, marks, controller.state.clock.now())
+    return Response(str(svg), mimetype="image/svg+xml")
 
 
 @bp.post("/clock")
@@ -129,25 +84,22 @@ def change_clock() -> Response:
     if rejected is not None:
         return rejected
 
-    clock = _state().clock
+    controller = _controller()
     action = request.form.get("action", "")
     if action == "advance":
         seconds = request.form.get("seconds", "")
         if not seconds.isdigit():
             return _bad_request(f"seconds must be a whole number, not '{seconds}'.")
-        clock.advance(int(seconds))
-        flash(f"Clock advanced by {int(seconds)} s.")
-    elif action == "freeze":
-        clock.freeze()
-        flash("Clock frozen.")
-    elif action == "release":
-        clock.release()
-        flash("Clock released to real time.")
-    else:
-        return _bad_request(
-            f"Unknown clock action '{action}'; use advance, freeze or release."
+        return _run(
+            lambda: controller.advance(int(seconds)), f"Clock advanced by {seconds} s."
         )
-    return _back()
+    if action == "freeze":
+        return _run(controller.freeze, "Clock frozen.")
+    if action == "release":
+        return _run(controller.release, "Clock released to real time.")
+    return _bad_request(
+        f"Unknown clock action '{action}'; use advance, freeze or release."
+    )
 
 
 @bp.post("/tokens/expire")
@@ -156,14 +108,15 @@ def expire_token() -> Response:
     if rejected is not None:
         return rejected
 
-    state = _state()
+    controller = _controller()
     wanted = request.form.get("token_id", "")
-    token = next((t for t in state.store.tokens() if token_id(t) == wanted), None)
+    tokens = controller.state.store.tokens()
+    token = next((t for t in tokens if fingerprint(t.access_token) == wanted), None)
     if token is None:
         return _bad_request(f"No access token has the id '{wanted}'.", status=404)
-    token.expires_at = min(token.expires_at, state.clock.now())
-    flash(f"Token {wanted} expired.")
-    return _back()
+    return _run(
+        lambda: controller.expire_token(token.access_token), f"Token {wanted} expired."
+    )
 
 
 @bp.post("/consents/forget")
@@ -174,11 +127,20 @@ def forget_consent() -> Response:
 
     sub = request.form.get("sub", "")
     client_id = request.form.get("client_id", "")
-    if not sub or not client_id:
-        return _bad_request("Send both sub and client_id to forget a consent.")
-    _state().store.forget_consent(sub, client_id)
-    flash(f"Consent of {sub} for {client_id} forgotten.")
-    return _back()
+    return _run(
+        lambda: _controller().forget_consent(sub, client_id),
+        f"Consent of user {sub} for client {client_id} forgotten.",
+    )
+
+
+def _run(action: Callable[[], object], message: str) -> Response:
+    try:
+        action()
+    except ControlError as error:
+        return _bad_request(str(error), status=error.status)
+    flash(message)
+    target = url_for("inspector.inspector")
+    return redirect(target, 303)  # type: ignore[return-value]
 
 
 def _reject_without_csrf() -> Response | None:
@@ -196,8 +158,3 @@ def _bad_request(description: str, status: int = 400) -> Response:
         "error.html", description=description, title="Inspector action rejected"
     )
     return Response(html, status=status, mimetype="text/html")
-
-
-def _back() -> Response:
-    target = url_for("inspector.inspector")
-    return redirect(target, 303)  # type: ignore[return-value]

@@ -34,7 +34,9 @@ LABEL_WIDTH = 170
 PLOT_LEFT = LABEL_WIDTH + 10
 PLOT_RIGHT = WIDTH - 20
 AXIS_HEIGHT = 40
-ROW_HEIGHT = 30
+ROW_HEIGHT = 36
+#: Vertical shifts of a mark that would cover an earlier one, in pixels.
+MARK_OFFSETS = (0, -9, 9)
 LEGEND_HEIGHT = 40
 
 
@@ -106,9 +108,17 @@ def render_timeline(
     parts += _axis_ticks(axis, height)
     for token in tokens:
         parts += _token_bar(token, rows[token.token_id], axis)
+    placed: dict[int, list[float]] = {}
     for mark in marks:
-        if mark.token_id in rows:
-            parts.append(_mark(mark, rows[mark.token_id], axis))
+        if mark.token_id not in rows:
+            continue
+        row = rows[mark.token_id]
+        x = axis.x(mark.at)
+        # Marks closer than their width would hide each other, so each one
+        # near an earlier mark moves up or down; x always stays exact.
+        crowd = sum(1 for other in placed.setdefault(row, []) if abs(other - x) < 12)
+        placed[row].append(x)
+        parts.append(_mark(mark, row, axis, MARK_OFFSETS[crowd % len(MARK_OFFSETS)]))
     parts.append(_now_line(axis, now, height))
     parts += _legend(height)
     parts.append("</svg>")
@@ -161,13 +171,13 @@ def _token_bar(token: TimelineToken, row: int, axis: Axis) -> list[str]:
     ]
 
 
-def _mark(mark: TimelineMark, row: int, axis: Axis) -> str:
+def _mark(mark: TimelineMark, row: int, axis: Axis, offset: int) -> str:
     colour = OUTCOME_COLOURS.get(mark.outcome, OUTCOME_COLOURS["rejected"])
     tooltip = f"{clock_label(mark.at, True)} {mark.label}: {mark.outcome}"
     return (
         f'<circle class="request" data-token="{escape(mark.token_id)}" '
         f'data-outcome="{escape(mark.outcome)}" data-at="{mark.at}" '
-        f'cx="{axis.x(mark.at)}" cy="{_row_top(row) + 15}" r="6" '
+        f'cx="{axis.x(mark.at)}" cy="{_row_top(row) + 15 + offset}" r="5" '
         f'fill="{colour}" stroke="#fff" stroke-width="1.5">'
         f"<title>{escape(tooltip)}</title></circle>"
     )
@@ -193,5 +203,5 @@ def _legend(height: int) -> list[str]:
             f'<text x="{x + 10}" y="{y}" fill="#1b1b1b">'
             f"{outcome.replace('_', ' ')}</text>"
         )
-        x += 20 + 8 * len(outcome)
+        x += 24 + 7 * len(outcome)
     return items
