@@ -21,8 +21,12 @@ from playwright.sync_api import Page
 from playwright.sync_api import Playwright
 from playwright.sync_api import sync_playwright
 
+from mock_idp.app import create_app
+from mock_idp.app import get_controller
+
 from ..conftest import LiveServer
 from ..conftest import make_pkce_pair
+from ..conftest import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,9 +44,20 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PHONE_VIEWPORT = {"width": 375, "height": 740}
 
 
+@pytest.fixture(scope="session")
+def browser_idp() -> Iterator[LiveServer]:
+    yield from serve(create_app(auto_approve=False))
+
+
 @pytest.fixture
-def idp_settings() -> dict[str, Any]:
-    return {"auto_approve": False}
+def live_idp(browser_idp: LiveServer) -> LiveServer:
+    """Return the session's interactive IDP, reset to its start state.
+
+    One server for the session saves a key generation and a server start
+    per test; the reset keeps only the signing keys.
+    """
+    get_controller(browser_idp.app).reset()
+    return browser_idp
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +109,13 @@ class Callback:
 
 
 @pytest.fixture
-def callback() -> Iterator[Callback]:
+def callback(callback_server: Callback) -> Callback:
+    callback_server.visits.clear()
+    return callback_server
+
+
+@pytest.fixture(scope="session")
+def callback_server() -> Iterator[Callback]:
     visits: list[tuple[str, dict[str, str]]] = []
 
     class Handler(BaseHTTPRequestHandler):
