@@ -224,8 +224,8 @@ def _approve_or_ask_consent(
 ) -> Response:
     store = server.state.store
     client_id = grant.request.client.client_id
-    asked = "consent" in _prompts()
-    if asked or not store.has_consent(user.sub, client_id):
+    consent_requested = "consent" in _prompts()
+    if consent_requested or not store.has_consent(user.sub, client_id):
         if "none" in _prompts():
             raise ConsentRequiredError(
                 f"prompt=none, but user '{user.config.username}' has not allowed "

@@ -13,8 +13,8 @@ from .csrf import issue_csrf_token
 from .models import Client
 from .models import User
 
-#: Value of the hidden ``form`` field that marks a post from the consent page;
-#: posts without it come from the login page.
+#: Value of the hidden ``form`` field that marks a post from the consent page.
+#: Posts without it come from the login page.
 CONSENT_FORM = "consent"
 
 

@@ -109,13 +109,16 @@ def expire_token() -> Response:
         return rejected
 
     controller = _controller()
-    wanted = request.form.get("token_id", "")
+    requested_id = request.form.get("token_id", "")
     tokens = controller.state.store.tokens()
-    token = next((t for t in tokens if fingerprint(t.access_token) == wanted), None)
+    token = next(
+        (t for t in tokens if fingerprint(t.access_token) == requested_id), None
+    )
     if token is None:
-        return _bad_request(f"No access token has the id '{wanted}'.", status=404)
+        return _bad_request(f"No access token has the id '{requested_id}'.", status=404)
     return _run(
-        lambda: controller.expire_token(token.access_token), f"Token {wanted} expired."
+        lambda: controller.expire_token(token.access_token),
+        f"Token {requested_id} expired.",
     )
 
 
@@ -146,7 +149,6 @@ def _run(action: Callable[[], object], message: str) -> Response:
 def _reject_without_csrf() -> Response | None:
     if is_csrf_token_valid():
         return None
-    log.warning("inspector form rejected: CSRF token missing or wrong")
     return _bad_request(
         "The form's CSRF token is missing or does not match this browser "
         "session; reload the inspector and try again."
@@ -154,6 +156,7 @@ def _reject_without_csrf() -> Response | None:
 
 
 def _bad_request(description: str, status: int = 400) -> Response:
+    log.warning("inspector action %s rejected: %s", request.path, description)
     html = render_template(
         "error.html", description=description, title="Inspector action rejected"
     )

@@ -1,6 +1,6 @@
 """A server-rendered SVG timeline of tokens and the requests that used them.
 
-Each token is a bar from issue to expiry on the mock clock's axis; each
+Each token is a bar from issue to expiry on the mock clock's axis. Each
 request that presented a token is a mark on that token's bar, coloured by
 its outcome. The ``data-*`` attributes carry the raw times, so tests and
 tools can read the picture without parsing colours.
@@ -63,7 +63,7 @@ class TimelineMark:
 
 @dataclass(frozen=True)
 class Axis:
-    """Maps mock-clock seconds to x positions of the plot area."""
+    """The mapping from mock-clock seconds to x positions of the plot area."""
 
     start: float
     end: float
@@ -77,7 +77,7 @@ class Axis:
 def choose_axis(
     tokens: list[TimelineToken], marks: list[TimelineMark], now: float
 ) -> Axis:
-    """Span every bar, mark and the current time, with a little margin."""
+    """Return an axis over every bar, mark and the current time, with a margin."""
     instants = [now]
     for token in tokens:
         instants += [token.issued_at, token.expires_at]
