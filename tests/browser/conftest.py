@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import Browser
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Page
@@ -175,6 +176,16 @@ def authorization_request(
     return AuthorizationRequest(url=url, verifier=verifier, state=query["state"])
 
 
+def submit(page: Page, selector: str) -> None:
+    """Click a submit button and wait until the next page has loaded.
+
+    Playwright's click returns once the next page is committed, which can
+    be before its document exists.
+    """
+    page.click(selector)
+    page.wait_for_load_state()
+
+
 def save_screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -195,3 +206,35 @@ def check_accessibility(page: Page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert severe == [], f"axe-core violations on {page.url}:\n" + "\n".join(severe)
+
+
+def choose_user(page: Page, username: str) -> None:
+    """Log in with one of the login page's test-user buttons."""
+    submit(page, f"button[data-username='{username}']")
+
+
+def exchange_code(
+    live_idp: LiveServer, callback: Callback, request: AuthorizationRequest
+) -> requests.Response:
+    return requests.post(
+        f"{live_idp.issuer}/token/",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": "test-client",
+            "code": callback.queries[-1]["code"],
+            "redirect_uri": callback.redirect_uri,
+            "code_verifier": request.verifier,
+        },
+        timeout=5,
+    )
+
+
+def log_in_and_allow(
+    page: Page, live_idp: LiveServer, callback: Callback, username: str = "jan"
+) -> AuthorizationRequest:
+    request = authorization_request(live_idp, callback)
+    page.goto(request.url)
+    choose_user(page, username)
+    submit(page, "button[value=allow]")
+    page.wait_for_url(f"{callback.redirect_uri}*")
+    return request

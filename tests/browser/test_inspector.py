@@ -11,9 +11,10 @@ from playwright.sync_api import Page
 from ..conftest import LiveServer
 from .conftest import Callback
 from .conftest import check_accessibility
+from .conftest import exchange_code
+from .conftest import log_in_and_allow
 from .conftest import save_screenshot
-from .test_pages import exchange_code
-from .test_pages import log_in_and_allow
+from .conftest import submit
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -52,7 +53,7 @@ def test_inspector_timeline_after_expiry(
     assert call_userinfo(live_idp, first["access_token"]) == 200
 
     page.goto(f"{live_idp.url}/_mock/inspector/")
-    page.click("button[value='36000']")
+    submit(page, "button[value='36000']")
     assert call_userinfo(live_idp, first["access_token"]) == 401
     expired_at = clock.now()
     refreshed = requests.post(
@@ -101,7 +102,7 @@ def test_inspector_expire_button_expires_token(
     request = log_in_and_allow(page, live_idp, callback)
     token = exchange_code(live_idp, callback, request).json()["access_token"]
     page.goto(f"{live_idp.url}/_mock/inspector/")
-    page.click("#tokens button")
+    submit(page, "#tokens button")
 
     assert "expired" in page.inner_text("[role=status]")
     assert page.inner_text("#tokens .state") == "expired"
@@ -123,15 +124,15 @@ def test_inspector_lists_failures_and_journal(page: Page, live_idp: LiveServer) 
 
 def test_inspector_clock_controls(page: Page, live_idp: LiveServer) -> None:
     page.goto(f"{live_idp.url}/_mock/inspector/")
-    page.click("button[value=freeze]")
+    submit(page, "button[value=freeze]")
     frozen = live_idp.state.clock.now()
     assert live_idp.state.clock.frozen
 
-    page.click("button[value='60']")
-    page.click("button[value='3600']")
+    submit(page, "button[value='60']")
+    submit(page, "button[value='3600']")
     assert live_idp.state.clock.now() == frozen + 3660
 
-    page.click("button[value=release]")
+    submit(page, "button[value=release]")
     assert not live_idp.state.clock.frozen
 
 
