@@ -147,3 +147,11 @@ def test_inspector_form_without_csrf_rejected(live_idp: LiveServer) -> None:
     assert answer.status_code == 400
     assert "CSRF token" in answer.text
     assert live_idp.state.clock.now() == 1_800_000_000
+
+
+def test_inspector_timeline_svg_route(live_idp: LiveServer) -> None:
+    answer = requests.get(f"{live_idp.url}/_mock/inspector/timeline.svg", timeout=5)
+
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("image/svg+xml")
+    assert ET.fromstring(answer.text).tag == f"{SVG}svg"

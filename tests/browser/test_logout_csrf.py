@@ -134,6 +134,11 @@ def test_pages_work_without_javascript_on_phone(
     try:
         page.goto(authorization_request(live_idp, callback).url)
         assert_fits_phone(page, "login-phone")
+        page.fill("#username", "fatima")
+        page.fill("#password", "wrong")
+        submit(page, "form:has(#password) button[type=submit]")
+        assert "wrong password" in page.inner_text("[role=alert]")
+        assert_fits_phone(page, "login-error-phone")
         choose_user(page, "fatima")
         assert_fits_phone(page, "consent-phone")
         submit(page, "button[value=allow]")
@@ -147,6 +152,8 @@ def test_pages_work_without_javascript_on_phone(
 
         page.goto(f"{live_idp.issuer}/logout/")
         assert_fits_phone(page, "logged-out-phone")
+        page.goto(f"{live_idp.issuer}/authorize/?client_id=nobody")
+        assert_fits_phone(page, "error-phone")
     finally:
         context.close()
 
