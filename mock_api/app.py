@@ -111,7 +111,9 @@ def create_api_blueprint(
         params = normalize_query(request.args)
         sent = params.get("classcode", [])
         if len(sent) > 1:
-            raise ValidationProblem({"classCode": ["classCode must be given once."]})
+            values = ", ".join(repr(value) for _, value in sent)
+            message = f"classCode must be given once, got {len(sent)}: {values}."
+            raise ValidationProblem({"classCode": [message]})
         class_code = sent[0][1] if sent else None
         return jsonify(catalog.forms.all(class_code))
 

@@ -1,8 +1,8 @@
 """Bearer-token checks of the mock APIs, following RFC 6750 as ASP.NET does.
 
 Token validation is pluggable through TokenValidator: the IDP package
-provides an in-process validator, and IntrospectionValidator asks the IDP
-over HTTP (RFC 7662) when the APIs run as a separate service.
+provides an in-process validator, and IntrospectionValidator calls the
+IDP over HTTP (RFC 7662) when the APIs run as a separate service.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The forms and products that the mock APIs serve, and how to load them.
 
 The shipped sample data is read once per process and shared, read-only, by
-every catalogue. Users can replace it or add to it with their own JSON files;
-each file is validated on load and a CatalogFileError names the file, the
+every catalogue. Users can replace it or add to it with their own JSON files.
+Each file is validated on load, and a CatalogFileError names the file, the
 record and the problem.
 """
 
@@ -66,13 +66,13 @@ class FormCatalog:
 
         Without class_code, or with an empty one, every version of every form.
         """
-        wanted = class_code.strip().casefold() if class_code else ""
+        requested = class_code.strip().casefold() if class_code else ""
 
         return [
             build_list_item(record)
             for record in self.records
-            if not wanted
-            or wanted in (code.casefold() for code in record.get("etimClasses", ()))
+            if not requested
+            or requested in (code.casefold() for code in record.get("etimClasses", ()))
         ]
 
     def get(self, code: str, version: int) -> FormRecord:

@@ -55,8 +55,8 @@ def create_problem_response(
     body["traceId"] = create_trace_id()
 
     if 400 <= status < 500:
-        # Only the path: the query string may hold values the client wants
-        # kept private, and tokens never appear in it.
+        # Only the path is logged, because the query string may contain
+        # personal data or an RFC 6750 access_token parameter.
         logger.warning(
             "%s %s: %d %s", request.method, request.path, status, detail or title
         )

@@ -172,19 +172,19 @@ def build_facet_values(
     """
     active = {value.casefold() for value in selected}
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    shown = list(ordered if limit is None else ordered[:limit])
-    shown_codes = {code.casefold() for code, _ in shown}
+    listed = list(ordered if limit is None else ordered[:limit])
+    listed_codes = {code.casefold() for code, _ in listed}
 
-    for code, count in ordered[len(shown) :]:
+    for code, count in ordered[len(listed) :]:
         if code.casefold() in active:
-            shown.append((code, count))
-            shown_codes.add(code.casefold())
+            listed.append((code, count))
+            listed_codes.add(code.casefold())
     for value in selected:
-        if value.casefold() not in shown_codes:
-            shown.append((value, 0))
-            shown_codes.add(value.casefold())
+        if value.casefold() not in listed_codes:
+            listed.append((value, 0))
+            listed_codes.add(value.casefold())
 
     return [
         {"active": code.casefold() in active, "code": code, "count": count}
-        for code, count in shown
+        for code, count in listed
     ]

@@ -17,7 +17,7 @@ from typing import Protocol
 from mock_api.errors import ErrorCollector
 
 # Facet and filter codes, keyed by their lower-case form, to the canonical
-# code and the product field that holds the value.
+# code and the product field that contains the value.
 FILTER_FIELDS: dict[str, tuple[str, str]] = {
     "category": ("Category", "category"),
     "brand": ("Brand", "brand"),

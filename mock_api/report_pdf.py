@@ -117,7 +117,8 @@ def build_grid_table(grid: dict[str, Any], rows: Any) -> Any:
             [format_value(column, cells.get(column["key"])) for column in columns]
         )
     if len(rows) > MAX_GRID_ROWS:
-        # NOTE: longer grids are cut to keep rendering fast; the note row says so.
+        # NOTE: longer grids are cut to keep rendering fast, and a last row
+        # tells the reader how many rows are missing.
         body.append([f"... nog {len(rows) - MAX_GRID_ROWS} rijen niet getoond"])
 
     return build_table([header, *body] if header else body)

@@ -178,7 +178,7 @@ def test_openapi_paths_equal_app_routes(catalog, validator):
 
 
 def camel_to_snake(name: str) -> str:
-    # The views take manufacturer_gln and product_id where the document says
+    # The views take manufacturer_gln and product_id where the document names
     # manufacturerGln and id.
     snake = re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
     return {"id": "product_id"}.get(snake, snake)
