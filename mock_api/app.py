@@ -85,6 +85,8 @@ def create_api_blueprint(
             endpoint = view.__name__
             if service is not None:
                 services[f"{BLUEPRINT_NAME}.{endpoint}"] = service
+            # ASP.NET Core routing ignores a trailing slash, so every route
+            # also matches without it (or with it), and nothing redirects.
             blueprint.add_url_rule(
                 rule, endpoint, view, strict_slashes=False, **options
             )

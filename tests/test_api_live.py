@@ -205,7 +205,7 @@ def test_fuzz_never_server_error(live_schema, path, method):
 
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=12,
+        max_examples=8,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
@@ -231,7 +231,7 @@ def test_fuzz_invalid_input_never_server_error(live_schema, path, method):
 
     @given(case=strategy)
     @settings(
-        max_examples=12,
+        max_examples=8,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),

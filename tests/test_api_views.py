@@ -56,6 +56,13 @@ def test_form_detail_with_and_without_slash(client):
     assert list(with_slash.json)[0] == "form"
 
 
+def test_list_route_with_trailing_slash(client, catalog):
+    response = client.get("/api/v1/Forms/Latest/", headers=bearer())
+
+    assert response.status_code == 200
+    assert response.json == catalog.forms.latest()
+
+
 def test_form_detail_unknown_is_404_problem(client):
     response = client.get("/api/v1/Form/FGO00001/99/", headers=bearer())
 

@@ -365,7 +365,7 @@ def test_facets_order_ties_by_code(catalog):
     assert keys == sorted(keys)
 
 
-def test_facets_active_and_count_agree_with_search(catalog):
+def test_facets_active_and_count_agree_with_search(catalog, products):
     base = {
         "SearchString": ["*"],
         "Filters[0].Code": ["Category"],
@@ -380,6 +380,15 @@ def test_facets_active_and_count_agree_with_search(catalog):
     assert [v["code"] for v in by_code["Category"]["values"] if v["active"]] == [
         "Warmtepompen"
     ]
+
+    # The Brand facet ignores the Brand filter, so other brands of heat
+    # pumps are listed with their own counts.
+    daikin = next(v for v in by_code["Brand"]["values"] if v["code"] == "Daikin")
+    expected_daikin = expected_matches(
+        products, [], [("Category", ["Warmtepompen"]), ("Brand", ["Daikin"])]
+    )
+    assert daikin == {"active": False, "code": "Daikin", "count": len(expected_daikin)}
+    assert daikin["count"] > 0
 
     # A value of a field without a filter: adding it as a new filter.
     for value in by_code["Model"]["values"]:
