@@ -100,6 +100,11 @@ def resolve_options(args: argparse.Namespace, env: Mapping[str, str]) -> dict[st
 
 
 def create_wsgi_app(options: Mapping[str, Any]) -> Any:
+    """Build the app for ``options['part']``: all, idp or api."""
+    part = options.get("part", "all")
+    if part == "api":
+        return _create_api_app(options)
+
     from .app import create_app
     from .config import load_config
 
@@ -108,7 +113,28 @@ def create_wsgi_app(options: Mapping[str, Any]) -> Any:
         if options.get(name) is not None:
             overrides[name] = options[name]
     config = load_config(options.get("config"), **overrides)
-    return create_app(config)
+    if part == "idp":
+        return create_app(config)
+
+    from mock_api.mount import create_combined_app
+
+    return create_combined_app(config)
+
+
+def _create_api_app(options: Mapping[str, Any]) -> Any:
+    # The APIs run apart from the IDP: tokens are checked by RFC 7662
+    # introspection with the API's own client credentials.
+    from mock_api.app import create_app as create_api_app
+    from mock_api.auth import IntrospectionValidator
+    from mock_api.catalog import load_catalog
+
+    idp_url = str(options["idp_url"]).rstrip("/")
+    validator = IntrospectionValidator(
+        f"{idp_url}/o/introspect/",
+        client_id=options.get("api_client_id", "forms-api"),
+        client_secret=options.get("api_client_secret", "forms-api-secret"),
+    )
+    return create_api_app(load_catalog(), validator)
 
 
 class RedactingRequestHandler(WSGIRequestHandler):
@@ -120,15 +146,31 @@ class RedactingRequestHandler(WSGIRequestHandler):
 
 
 def print_banner(options: Mapping[str, Any], app: Any) -> None:
+    base = f"http://{options['host']}:{options['port']}"
+    lines = [
+        "tn-mock: TEST identity provider and APIs. Not the real Techniek Nederland "
+        "service; never use it for real logins."
+    ]
+    if options.get("part", "all") != "api":
+        lines += _idp_banner(base, app)
+    if options.get("part", "all") != "idp":
+        lines += [
+            f"  APIs:       {base}/api/v1/ (Forms, FGO+ and Reports; "
+            "Authorization: Bearer <access_token>)",
+            f"  OpenAPI:    {base}/swagger/v1/swagger.json",
+        ]
+    if options.get("part") == "api":
+        lines.append(f"  tokens checked by introspection at {options['idp_url']}")
+    print("\n".join(lines), flush=True)
+
+
+def _idp_banner(base: str, app: Any) -> list[str]:
     from .app import get_state
 
-    base = f"http://{options['host']}:{options['port']}"
     state = get_state(app)
     issuer = state.config.issuer or f"{base}/o"
     mode = "auto-approve" if state.config.auto_approve else "interactive login"
     lines = [
-        "tn-mock: TEST identity provider and APIs. Not the real Techniek Nederland "
-        "service; never use it for real logins.",
         f"  issuer:     {issuer}",
         f"  discovery:  {issuer}/.well-known/openid-configuration/",
         f"  mode:       {mode}",
@@ -143,12 +185,18 @@ def print_banner(options: Mapping[str, Any], app: Any) -> None:
         lines.append(
             f"{'':14}{user.config.username:<8} sub {user.sub}  {user.config.name}"
         )
-    print("\n".join(lines), flush=True)
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     options = resolve_options(args, os.environ)
+    if options["part"] == "api" and not options.get("idp_url"):
+        parser.error(
+            "serve api needs --idp-url (or TN_MOCK_IDP_URL), the IDP's base URL, "
+            "e.g. http://127.0.0.1:8080"
+        )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     app = create_wsgi_app(options)
