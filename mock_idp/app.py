@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -16,8 +17,15 @@ from werkzeug.routing import RequestRedirect
 
 from .config import IdpConfig
 from .config import load_config
+from .control import Controller
+from .control_views import bp as control_bp
+from .faults import FaultQueue
+from .faults import install_faults
+from .journal import Journal
+from .journal import install_journal
 from .server import IdpServer
 from .state import IdpState
+from .token_admin import identify_token
 from .views import bp
 
 log = logging.getLogger(__name__)
@@ -47,7 +55,25 @@ def create_app(config: IdpConfig | None = None, **overrides: Any) -> Flask:
     app.extensions["tn_mock_idp"] = IdpServer(state)
     app.register_blueprint(bp)
     _register_handlers(app)
+    _install_toolkit(app, state)
     return app
+
+
+def _install_toolkit(app: Flask, state: IdpState) -> None:
+    """Add the request journal, scripted failures and the control API."""
+    faults = FaultQueue()
+    journal = Journal(state.clock, state.config.journal_max_entries)
+    install_journal(app, journal, partial(identify_token, state))
+    install_faults(app, faults)
+
+    app.extensions["tn_mock_controller"] = Controller(state, faults, journal)
+    if state.config.control_api:
+        app.register_blueprint(control_bp)
+
+
+def get_controller(app: Flask) -> Controller:
+    controller: Controller = app.extensions["tn_mock_controller"]
+    return controller
 
 
 def get_state(app: Flask) -> IdpState:
