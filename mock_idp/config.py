@@ -75,6 +75,12 @@ class Lifetimes:
     refresh_token: int | None = None
 
 
+DEFAULT_API_AUDIENCE = (
+    "https://formsapi.technieknederland.nl",
+    "https://api.fgoplus.nl",
+    "https://beheer.formulierenapp.technieknederland.nl",
+)
+
 DEFAULT_CLIENTS = (
     ClientConfig(
         client_id="test-client",
@@ -143,9 +149,15 @@ class IdpConfig:
     pkce_methods: tuple[str, ...] = ("S256", "plain")
     auto_approve: bool = False
     access_token_format: str = "opaque"
+    #: ``aud`` of JWT access tokens: the APIs' base URLs. The reference
+    #: issues opaque tokens only, so this is the mock's own choice.
+    access_token_audience: tuple[str, ...] = DEFAULT_API_AUDIENCE
     refresh_grace_seconds: int = 0
+    refresh_rotation: bool = True
+    refresh_reuse_detection: bool = False
     jwks_max_age: int = 3600
     control_api: bool = True
+    journal_max_entries: int = 1000
     rsa_key_size: int = 2048
 
     def replace(self, **changes: Any) -> IdpConfig:
@@ -207,7 +219,7 @@ def _convert(values: dict[str, Any]) -> dict[str, Any]:
         )
     if "lifetimes" in converted and isinstance(converted["lifetimes"], Mapping):
         converted["lifetimes"] = _build(Lifetimes, converted["lifetimes"], "lifetimes")
-    for name in ("pkce_methods",):
+    for name in ("pkce_methods", "access_token_audience"):
         if name in converted:
             converted[name] = tuple(converted[name])
     _validate(converted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,6 +27,8 @@ from .scopes import validate_scope
 
 if TYPE_CHECKING:
     from .server import IdpServer
+
+log = logging.getLogger(__name__)
 
 #: Public clients authenticate with "none"; confidential ones with a secret.
 TOKEN_AUTH_METHODS = ["none", "client_secret_basic", "client_secret_post"]
@@ -152,8 +155,17 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
             return None
         if token.rotated_at is not None and self._within_grace(token):
             return token
+        if token.rotated_at is not None:
+            self._detect_reuse(token)
         if not store.is_refresh_token_active(token):
             return None
+        return token
+
+    def issue_token(self, user: User, refresh_token: Token) -> dict[str, Any]:
+        token: dict[str, Any] = super().issue_token(user, refresh_token)
+        if not self.server.state.config.refresh_rotation:
+            # Without rotation the client keeps using the refresh token it has.
+            token["refresh_token"] = refresh_token.refresh_token
         return token
 
     def authenticate_user(self, refresh_token: Token) -> User | None:
@@ -165,15 +177,18 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         # The previous access token stops working after a rotation, as it
         # does on the reference server.
         refresh_token.access_revoked = True
-        refresh_token.refresh_revoked = True
+        if self.server.state.config.refresh_rotation:
+            refresh_token.refresh_revoked = True
 
     @hooked  # type: ignore[untyped-decorator]
     def create_token_response(self) -> tuple[int, dict[str, Any], list[Any]]:
         old: Token = self.request.refresh_token
-        store = self.server.state.store
-        if not store.claim_refresh_token(old):
+        state = self.server.state
+        rotation = state.config.refresh_rotation
+        if rotation and not state.store.claim_refresh_token(old):
             if self._within_grace(old) and old.rotation_response is not None:
                 return 200, dict(old.rotation_response), self.TOKEN_RESPONSE_HEADER
+            self._detect_reuse(old)
             raise InvalidGrantError(
                 "The refresh token was already used. Refresh tokens rotate: "
                 "use the refresh_token from the latest token response."
@@ -184,6 +199,24 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         status, body, headers = super().create_token_response()
         old.rotation_response = dict(body)
         return status, body, headers
+
+    def _detect_reuse(self, token: Token) -> None:
+        """Revoke the whole family when a rotated refresh token comes back.
+
+        RFC 9700 section 4.14.2: the server cannot tell the legitimate
+        client from an attacker, so every token of the family stops working.
+        """
+        state = self.server.state
+        if not state.config.refresh_reuse_detection:
+            return
+
+        revoked = state.store.revoke_tokens(family_id=token.family_id)
+        log.warning(
+            "rotated refresh token of client %s reused; revoked %d token(s) "
+            "of its family",
+            token.client_id,
+            revoked,
+        )
 
     def _within_grace(self, token: Token) -> bool:
         state = self.server.state

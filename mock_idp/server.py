@@ -14,6 +14,7 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from flask import Response
 
+from .access_tokens import create_jwt_access_token
 from .grants import AuthorizationCodeGrant
 from .grants import ClientCredentialsGrant
 from .grants import OpenIDCodeExtension
@@ -73,26 +74,31 @@ class IdpServer(AuthorizationServer):  # type: ignore[misc]
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         state = self.state
         client: Client = request.client
-        issued_at = state.clock.issue_time()
+        # Whole seconds, so that the stored expiry and a JWT's exp agree.
+        issued_at = float(int(state.clock.issue_time()))
         lifetimes = state.lifetimes(client)
         refresh_lifetime = lifetimes.refresh_token
         user = request.user
-        state.store.save_token(
-            Token(
-                access_token=token["access_token"],
-                refresh_token=token.get("refresh_token"),
-                client_id=client.client_id,
-                sub=user.sub if user is not None else None,
-                scope=token.get("scope", ""),
-                issued_at=issued_at,
-                expires_at=issued_at + token["expires_in"],
-                refresh_expires_at=(
-                    None if refresh_lifetime is None else issued_at + refresh_lifetime
-                ),
-                family_id=getattr(request, "family_id", None) or generate_token(16),
-                auth_time=getattr(request, "auth_time", None),
-            )
+        record = Token(
+            access_token=token["access_token"],
+            refresh_token=token.get("refresh_token"),
+            client_id=client.client_id,
+            sub=user.sub if user is not None else None,
+            scope=token.get("scope", ""),
+            issued_at=issued_at,
+            expires_at=issued_at + token["expires_in"],
+            refresh_expires_at=(
+                None if refresh_lifetime is None else issued_at + refresh_lifetime
+            ),
+            family_id=getattr(request, "family_id", None) or generate_token(16),
+            auth_time=getattr(request, "auth_time", None),
         )
+        if state.config.access_token_format == "jwt":
+            # The opaque string becomes the jti; the response carries the JWT.
+            record.jti = record.access_token
+            record.access_token = create_jwt_access_token(state, record)
+            token["access_token"] = record.access_token
+        state.store.save_token(record)
 
     def handle_error_response(self, request: Any, error: OAuth2Error) -> Response:
         # The reference answers every invalid_client with 401.

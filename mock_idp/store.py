@@ -133,6 +133,42 @@ class MemoryStore:
             token.rotated_at = self.clock.now()
             return True
 
+    def find_token(self, token_string: str) -> tuple[Token, str] | None:
+        """Return the record and ``"access_token"`` or ``"refresh_token"``."""
+        token = self._access.get(token_string)
+        if token is not None:
+            return token, "access_token"
+        token = self._refresh.get(token_string)
+        if token is not None:
+            return token, "refresh_token"
+        return None
+
+    def expire(self, token: Token, kind: str) -> None:
+        """Make one token of a pair expire now on the clock."""
+        with self._lock:
+            now = self.clock.now()
+            if kind == "access_token":
+                token.expires_at = min(token.expires_at, now)
+            else:
+                token.refresh_expires_at = now
+
+    def revoke_tokens(
+        self,
+        *,
+        sub: str | None = None,
+        client_id: str | None = None,
+        family_id: str | None = None,
+    ) -> int:
+        """Revoke every matching token pair; return how many were active."""
+        with self._lock:
+            matched = list(
+                self.iter_tokens(sub=sub, client_id=client_id, family_id=family_id)
+            )
+            live = [t for t in matched if not (t.access_revoked and t.refresh_revoked)]
+            for token in matched:
+                self.revoke(token)
+            return len(live)
+
     def revoke(self, token: Token) -> None:
         """Revoke an access token together with its refresh token."""
         with self._lock:
