@@ -1,22 +1,32 @@
-"""Shared fixtures: a live IDP on a free loopback port, per test."""
+"""Shared fixtures: a live IDP on a free loopback port, and the API apps."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import secrets
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from mock_api.app import create_app as create_api_app
+from mock_api.catalog import load_catalog
 from mock_idp.app import create_app
 from mock_idp.app import get_state
 from mock_idp.state import IdpState
+
+# The helper module sits next to the tests, which pytest does not import as
+# a package.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from api_support import DictTokenValidator  # noqa: E402
 
 
 @dataclass
@@ -61,3 +71,30 @@ def make_pkce_pair() -> tuple[str, str]:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
     return verifier, challenge
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture
+def validator() -> DictTokenValidator:
+    validator = DictTokenValidator()
+    validator.add("full-token")
+    validator.add("json-token", permissions=("form_json",))
+    validator.add("forms-only", scope="openid FGOForm")
+    validator.add("fgo-old-name", scope="openid FGOWS")
+    validator.add("profile-only", scope="openid profile")
+    validator.add("revoked-token", active=False)
+    return validator
+
+
+@pytest.fixture
+def api_app(catalog, validator):
+    return create_api_app(catalog, validator)
+
+
+@pytest.fixture
+def client(api_app):
+    return api_app.test_client()
