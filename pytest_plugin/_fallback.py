@@ -45,12 +45,6 @@ SECRET_NAMES = frozenset(
     }
 )
 
-#: Settings whose built-in behaviour cannot be changed yet, with that behaviour.
-FIXED_BEHAVIOUR: Mapping[str, Any] = {
-    "refresh_rotation": True,
-    "refresh_reuse_detection": False,
-}
-
 
 def redact(value: str) -> str:
     """Return the first 6 characters of a secret and a short SHA-256 fingerprint."""
@@ -91,13 +85,6 @@ class StateController:
         if default_user is not None:
             self._put_user_first(default_user)
         for name, value in settings.items():
-            if name in FIXED_BEHAVIOUR:
-                if value != FIXED_BEHAVIOUR[name]:
-                    raise ValueError(
-                        f"{name}={value!r} is not supported by this mock_idp; "
-                        f"it always behaves as {name}={FIXED_BEHAVIOUR[name]!r}"
-                    )
-                continue
             if name not in known:
                 raise ValueError(
                     f"unknown IDP setting {name!r}; known: {', '.join(sorted(known))}"

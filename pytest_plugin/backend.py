@@ -85,14 +85,14 @@ def has_api(app: Flask) -> bool:
 
 
 def _mount_api(app: Flask) -> None:
-    # TODO: mount the Forms, FGO+ and Reports blueprint once mock_api
-    # exports create_api_blueprint; until then the APIs answer 404.
-    try:
-        from mock_api import create_api_blueprint  # type: ignore[attr-defined]
-    except ImportError:
-        return
+    from mock_api.app import create_api_blueprint
+    from mock_api.catalog import load_catalog
+    from mock_api.settings import ApiSettings
+    from mock_idp.app import get_state
 
-    app.register_blueprint(create_api_blueprint())
+    # In one process the APIs check tokens straight against the IDP's state.
+    blueprint = create_api_blueprint(load_catalog(), get_state(app), ApiSettings())
+    app.register_blueprint(blueprint)
     app.extensions["tn_mock_api_mounted"] = True
 
 
