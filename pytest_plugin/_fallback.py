@@ -149,7 +149,7 @@ class StateController:
         owner = state.store.find_user(user)
         if owner is None:
             known = ", ".join(u.config.username for u in state.store.users())
-            raise ValueError(f"unknown user {user!r}; known users: {known}")
+            raise ValueError(f"user {user!r} not found; known users: {known}")
         client = state.store.get_client(client_id)
         if client is None:
             known = ", ".join(c.client_id for c in state.store.clients())
@@ -204,14 +204,14 @@ class StateController:
             return
         record = store.get_refresh_token(token)
         if record is None:
-            raise ValueError(f"unknown token {redact(token)}")
+            raise ValueError(f"token {redact(token)} not found")
         record.refresh_expires_at = now
 
     def revoke_token(self, token: str) -> None:
         store = self.state.store
         record = store.get_access_token(token) or store.get_refresh_token(token)
         if record is None:
-            raise ValueError(f"unknown token {redact(token)}")
+            raise ValueError(f"token {redact(token)} not found")
         store.revoke(record)
 
     def revoke_user(self, sub: str) -> None:
@@ -246,7 +246,7 @@ class StateController:
             updated = self.state.store.update_user(user, **_tuples(changes))
         except KeyError:
             known = ", ".join(u.config.username for u in self.state.store.users())
-            raise ValueError(f"unknown user {user!r}; known users: {known}") from None
+            raise ValueError(f"user {user!r} not found; known users: {known}") from None
         return dataclasses.asdict(updated.config)
 
     def add_client(self, **fields: Any) -> dict[str, Any]:
@@ -303,7 +303,7 @@ class StateController:
                 self._failures.remove(failure)
 
         if failure["latency"]:
-            # A slow answer, not a wait for an expiry: the mock clock stays.
+            # Latency delays the response only. Expiry tests move the mock clock.
             time.sleep(failure["latency"])
         response = jsonify(
             {"error": failure["error"], "error_description": failure["description"]}
