@@ -56,7 +56,10 @@ class DictTokenValidator:
 def serve_on_loopback(app: Any) -> Iterator[str]:
     """Serve a WSGI app on a free 127.0.0.1 port and yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval makes shutdown() return quickly after each test.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -103,8 +103,8 @@ def test_api_without_service_scope_is_403(deployment: Deployment) -> None:
 
 
 def test_api_token_expired_on_idp_clock(deployment: Deployment) -> None:
-    token = deployment.login()
     deployment.idp.state.clock.freeze()
+    token = deployment.login()
     deployment.idp.state.clock.advance(token["expires_in"] - 1)
     assert deployment.get("/api/v1/Forms/Latest", token["access_token"]).ok
 
