@@ -185,7 +185,9 @@ def _auto_user(server: IdpServer, redirect_uri: str) -> User:
     if hint:
         user = store.find_user(hint)
         if user is None:
-            known = ", ".join(f"{u.config.username} (sub {u.sub})" for u in store.users())
+            known = ", ".join(
+                f"{u.config.username} (sub {u.sub})" for u in store.users()
+            )
             raise AccessDeniedError(
                 f"login_hint '{hint}' names no test user; known users: {known}.",
                 redirect_uri=redirect_uri,
@@ -224,7 +226,9 @@ def _handle_login_form(server: IdpServer, grant: Any) -> Response:
     return _issue_code(server, grant, user, auth_time=now)
 
 
-def _issue_code(server: IdpServer, grant: Any, user: User, *, auth_time: float) -> Response:
+def _issue_code(
+    server: IdpServer, grant: Any, user: User, *, auth_time: float
+) -> Response:
     grant.request.auth_time = int(auth_time)
     response: Response = server.create_authorization_response(
         grant=grant, grant_user=user
@@ -232,7 +236,9 @@ def _issue_code(server: IdpServer, grant: Any, user: User, *, auth_time: float) 
     return response
 
 
-def render_login(server: IdpServer, *, error: str | None = None, username: str = "") -> Response:
+def render_login(
+    server: IdpServer, *, error: str | None = None, username: str = ""
+) -> Response:
     csrf = session.get("csrf") or secrets.token_urlsafe(24)
     session["csrf"] = csrf
     hint = request.args.get("login_hint", "")

@@ -32,7 +32,9 @@ SECRET_PARAMETERS = re.compile(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tn-mock",
-        description="Offline fake of the Techniek Nederland identity provider and APIs.",
+        description=(
+            "Offline fake of the Techniek Nederland identity provider and APIs."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -50,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, help="TCP port (default 8080; 8081 for 'api')"
     )
     serve.add_argument("--config", help="TOML file with IDP settings")
-    serve.add_argument("--issuer", help="issuer URL (default: derived from the request)")
+    serve.add_argument(
+        "--issuer", help="issuer URL (default: derived from the request)"
+    )
     serve.add_argument(
         "--auto-approve",
         action="store_true",
@@ -63,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer like the real IDP (reference, default) or like the RFCs",
     )
     serve.add_argument(
-        "--idp-url", help="base URL of the IDP, for 'serve api' (e.g. http://127.0.0.1:8080)"
+        "--idp-url",
+        help="base URL of the IDP, for 'serve api' (e.g. http://127.0.0.1:8080)",
     )
     return parser
 
@@ -122,12 +127,13 @@ def print_banner(options: Mapping[str, Any], app: Any) -> None:
     base = f"http://{options['host']}:{options['port']}"
     state = get_state(app)
     issuer = state.config.issuer or f"{base}/o"
+    mode = "auto-approve" if state.config.auto_approve else "interactive login"
     lines = [
         "tn-mock: TEST identity provider and APIs. Not the real Techniek Nederland "
         "service; never use it for real logins.",
         f"  issuer:     {issuer}",
         f"  discovery:  {issuer}/.well-known/openid-configuration/",
-        f"  mode:       {'auto-approve' if state.config.auto_approve else 'interactive login'}",
+        f"  mode:       {mode}",
     ]
     for client in state.store.clients():
         kind = "public" if client.config.is_public else "confidential"
@@ -136,8 +142,9 @@ def print_banner(options: Mapping[str, Any], app: Any) -> None:
             lines.append(f"              redirect_uri {uri}")
     lines.append("  test users (password = user name):")
     for user in state.store.users():
+        config = user.config
         lines.append(
-            f"              {user.config.username:<8} sub {user.sub}  {user.config.name}"
+            f"              {config.username:<8} sub {user.sub}  {config.name}"
         )
     print("\n".join(lines), flush=True)
 

@@ -83,7 +83,7 @@ class KeyRing:
         return cached
 
     def public_key_set(self) -> KeySet:
-        return KeySet.import_key_set(self.jwks())
+        return KeySet.import_key_set(self.jwks())  # type: ignore[arg-type]
 
     def sign(self, claims: dict[str, Any], *, typ: str | None = None) -> str:
         key = self.active

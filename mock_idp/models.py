@@ -15,6 +15,7 @@ from authlib.oauth2.rfc6749 import TokenMixin
 from .config import ClientConfig
 from .config import UserConfig
 
+
 class Client(ClientMixin):  # type: ignore[misc]
     """A registered client, as authlib's grants query it."""
 
@@ -55,9 +56,7 @@ class Client(ClientMixin):  # type: ignore[misc]
         return method in ("client_secret_basic", "client_secret_post")
 
     def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code" and self.check_grant_type(
-            "authorization_code"
-        )
+        return response_type == "code" and self.check_grant_type("authorization_code")
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in self.config.grant_types

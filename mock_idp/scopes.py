@@ -48,7 +48,9 @@ def validate_scope(
 
 
 def _describe_unknown(unknown: list[str], known: Collection[str]) -> str:
-    message = f"Unknown scope(s): {', '.join(unknown)}. Known scopes: {' '.join(known)}."
+    message = (
+        f"Unknown scope(s): {', '.join(unknown)}. Known scopes: {' '.join(known)}."
+    )
     by_lower = {name.lower(): name for name in known}
     hints = [
         f"'{by_lower[name.lower()]}' instead of '{name}'"

@@ -98,7 +98,8 @@ class IdpServer(AuthorizationServer):  # type: ignore[misc]
         # The reference answers every invalid_client with 401.
         if error.error == "invalid_client":
             error.status_code = 401
-        return super().handle_error_response(request, error)
+        response: Response = super().handle_error_response(request, error)
+        return response
 
     def handle_response(
         self, status_code: int, payload: Any, headers: list[tuple[str, str]]
@@ -123,17 +124,25 @@ class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]
         if not request.form.get("token"):
             raise InvalidRequestError("Missing 'token': send the token to revoke.")
 
-    def authenticate_token(self, request: OAuth2Request, client: Client) -> Token | None:
+    def authenticate_token(
+        self, request: OAuth2Request, client: Client
+    ) -> Token | None:
         self.check_params(request, client)
-        token = self.query_token(request.form["token"], request.form.get("token_type_hint"))
+        token = self.query_token(
+            request.form["token"], request.form.get("token_type_hint")
+        )
         if token is None or not token.check_client(client):
             # RFC 7009 section 2.2: an unknown token still answers 200.
             return None
         return token
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
+    def query_token(
+        self, token_string: str, token_type_hint: str | None
+    ) -> Token | None:
         store = self.server.state.store
-        return store.get_access_token(token_string) or store.get_refresh_token(token_string)
+        return store.get_access_token(token_string) or store.get_refresh_token(
+            token_string
+        )
 
     def revoke_token(self, token: Token, request: OAuth2Request) -> None:
         self.server.state.store.revoke(token)
@@ -149,17 +158,27 @@ class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]
         if not request.form.get("token"):
             raise InvalidRequestError("Missing 'token': send the token to introspect.")
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
+    def query_token(
+        self, token_string: str, token_type_hint: str | None
+    ) -> Token | None:
         store = self.server.state.store
-        return store.get_access_token(token_string) or store.get_refresh_token(token_string)
+        return store.get_access_token(token_string) or store.get_refresh_token(
+            token_string
+        )
 
-    def check_permission(self, token: Token, client: Client, request: OAuth2Request) -> bool:
+    def check_permission(
+        self, token: Token, client: Client, request: OAuth2Request
+    ) -> bool:
         return client.config.may_introspect
 
     def create_introspection_payload(self, token: Token | None) -> dict[str, Any]:
         request_token = self._request_token_string
-        return self.server.state.introspect(request_token) if token else {"active": False}
+        return (
+            self.server.state.introspect(request_token) if token else {"active": False}
+        )
 
-    def authenticate_token(self, request: OAuth2Request, client: Client) -> Token | None:
+    def authenticate_token(
+        self, request: OAuth2Request, client: Client
+    ) -> Token | None:
         self._request_token_string = request.form.get("token", "")
         return super().authenticate_token(request, client)  # type: ignore[no-any-return]

@@ -84,7 +84,9 @@ class IdpState:
             return {"active": False}
 
         user = store.find_user(token.sub) if token.sub else None
-        expires_at = token.expires_at if kind == "access_token" else token.refresh_expires_at
+        expires_at = (
+            token.expires_at if kind == "access_token" else token.refresh_expires_at
+        )
         payload: dict[str, Any] = {
             "active": True,
             "scope": token.scope,

@@ -126,9 +126,7 @@ class MemoryStore:
     def claim_refresh_token(self, token: Token) -> bool:
         """Mark a refresh token as rotated; only the first caller succeeds."""
         with self._lock:
-            if token.rotated_at is not None or not self.is_refresh_token_active(
-                token
-            ):
+            if token.rotated_at is not None or not self.is_refresh_token_active(token):
                 return False
             token.rotated_at = self.clock.now()
             return True

@@ -123,9 +123,11 @@ def _validate_token_request(server: IdpServer) -> None:
                 f"Client '{client_id}' is public; client_credentials needs a "
                 "confidential client with a secret."
             )
-    elif not client.check_grant_type(form["grant_type"]) and form[
-        "grant_type"
-    ] in ("authorization_code", "refresh_token", "client_credentials"):
+    elif not client.check_grant_type(form["grant_type"]) and form["grant_type"] in (
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+    ):
         raise UnauthorizedClientError(
             f"Client '{client_id}' is not registered for "
             f"grant_type={form['grant_type']}; its grant types: "
@@ -344,7 +346,9 @@ def _client_from_id_token(id_token: str) -> str | None:
 
     state = idp().state
     try:
-        decoded = jwt.decode(id_token, state.keys.public_key_set(), algorithms=[SIGNING_ALGORITHM])
+        decoded = jwt.decode(
+            id_token, state.keys.public_key_set(), algorithms=[SIGNING_ALGORITHM]
+        )
     except (JoseError, ValueError):
         return None
     audience = decoded.claims.get("aud")
