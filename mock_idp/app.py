@@ -12,6 +12,8 @@ from flask import jsonify
 from flask import redirect
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
 
 from .config import IdpConfig
@@ -63,6 +65,13 @@ def _register_handlers(app: Flask) -> None:
         error = request.routing_exception
         if isinstance(error, RequestRedirect):
             return redirect(error.new_url, 301)  # type: ignore[return-value]
+
+        # werkzeug redirects only when the slashed rule allows the method;
+        # Django redirects whenever the slashed path exists, so GET /o/token
+        # answers 301 and then 405.
+        if isinstance(error, NotFound) and _slashed_path_exists(app, request.path):
+            target = request.full_path.replace(request.path, request.path + "/", 1)
+            return redirect(target.rstrip("?"), 301)  # type: ignore[return-value]
         return None
 
     @app.errorhandler(HTTPException)
@@ -89,3 +98,15 @@ def _register_handlers(app: Flask) -> None:
         )
         response.status_code = 500
         return response
+
+
+def _slashed_path_exists(app: Flask, path: str) -> bool:
+    if path.endswith("/"):
+        return False
+    try:
+        app.url_map.bind("localhost").match(path + "/", method="GET")
+    except MethodNotAllowed:
+        return True
+    except (NotFound, RequestRedirect):
+        return False
+    return True

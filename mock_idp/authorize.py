@@ -58,7 +58,12 @@ def handle_authorize(server: IdpServer) -> Response:
     fragment = args.get("response_mode") == "fragment"
     try:
         validate_response_type(client, redirect_uri)
-        user = current_user(server)
+        # In auto-approve mode the chosen test user counts as logged in, so
+        # that prompt=none gets a code instead of login_required.
+        if server.state.config.auto_approve:
+            user: User | None = _auto_user(server, redirect_uri)
+        else:
+            user = current_user(server)
         grant = server.get_consent_grant(end_user=user)
         return _decide(server, grant, user, redirect_uri)
     except OAuth2Error as error:
@@ -139,18 +144,21 @@ def validate_response_type(client: Client, redirect_uri: str) -> None:
 def current_user(server: IdpServer) -> User | None:
     """Return the user of the IDP session, unless the request forces a login."""
     sub = session.get("sub")
-    if sub is None:
+    # A POST is the login form: the user it names wins over the session's.
+    if sub is None or request.method == "POST":
         return None
     user = server.state.store.find_user(sub)
     if user is None:
         return None
 
     prompts = request.args.get("prompt", "").split()
-    if "login" in prompts and request.method == "GET":
+    if "login" in prompts:
         return None
 
-    max_age = request.args.get("max_age")
-    if max_age is not None and max_age.isdigit():
+    # ASCII digits only: str.isdigit() accepts characters such as "²" that
+    # int() rejects.
+    max_age = request.args.get("max_age", "")
+    if max_age.isascii() and max_age.isdigit():
         auth_time = float(session.get("auth_time", 0))
         if server.state.clock.now() - auth_time > int(max_age):
             return None
@@ -163,8 +171,7 @@ def _decide(
     state = server.state
     prompts = request.args.get("prompt", "").split()
 
-    if state.config.auto_approve:
-        user = _auto_user(server, redirect_uri)
+    if state.config.auto_approve and user is not None:
         return _issue_code(server, grant, user, auth_time=state.clock.issue_time())
 
     if user is not None:
