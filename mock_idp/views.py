@@ -23,6 +23,7 @@ from flask import session
 from .authorize import handle_authorize
 from .errors import InvalidClientError
 from .keys import SIGNING_ALGORITHM
+from .models import Client
 from .models import Token
 from .server import IdpServer
 
@@ -261,14 +262,15 @@ def jwks() -> Response:
 @bp.route("/revoke_token/", methods=["POST"])
 def revoke_token() -> Response:
     server = idp()
-    if not request.form.get("client_id") and _basic_credentials() is None:
-        return server.handle_error_response(  # type: ignore[no-any-return]
-            None,
-            InvalidClientError(
+    try:
+        if not request.form.get("client_id") and _basic_credentials() is None:
+            raise InvalidClientError(
                 "Missing client_id: send it in the form body (public clients) or "
                 "authenticate with HTTP Basic."
-            ),
-        )
+            )
+    except InvalidClientError as error:
+        return server.handle_error_response(None, error)  # type: ignore[no-any-return]
+
     response: Response = server.create_endpoint_response("revocation")
     if response.status_code == 200:
         # The reference answers 200 with an empty body (RFC 7009 section 2.2).
@@ -280,10 +282,8 @@ def revoke_token() -> Response:
 def introspect() -> Response:
     server = idp()
     state = server.state
-    basic = _basic_credentials()
-    client_id = basic[0] if basic else request.form.get("client_id")
-    client = state.store.get_client(client_id or "")
-    if client is None or client.config.is_public or not client.config.may_introspect:
+    client = _authenticate_introspecting_client(server)
+    if client is None:
         status = state.profile.introspection_unauthenticated_status
         body = {
             "error": "invalid_client" if status == 401 else "access_denied",
@@ -298,8 +298,33 @@ def introspect() -> Response:
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="oauth"'
         return response
+
     result: Response = server.create_endpoint_response("introspection")
     return result
+
+
+def _authenticate_introspecting_client(server: IdpServer) -> Client | None:
+    """Return the confidential client the credentials prove, if it may introspect.
+
+    Checked here rather than by authlib, so that a wrong secret gets the
+    same profile-dependent status as a missing one.
+    """
+    try:
+        basic = _basic_credentials()
+    except InvalidClientError:
+        return None
+    if basic is not None:
+        client_id, secret = basic
+    else:
+        client_id = request.form.get("client_id", "")
+        secret = request.form.get("client_secret", "")
+
+    client = server.state.store.get_client(client_id)
+    if client is None or not client.config.may_introspect:
+        return None
+    if not client.check_client_secret(secret):
+        return None
+    return client
 
 
 @bp.route("/logout/", methods=["GET", "POST"])

@@ -75,7 +75,9 @@ class Flow:
     def token(self, data: dict[str, Any], **kwargs: Any) -> requests.Response:
         return requests.post(self.url("token/"), data=data, timeout=TIMEOUT, **kwargs)
 
-    def exchange_data(self, code: str, verifier: str, **changes: Any) -> dict[str, Any]:
+    def exchange_data(
+        self, code: str, verifier: str, /, **changes: Any
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {
             "grant_type": "authorization_code",
             "code": code,
@@ -94,7 +96,7 @@ class Flow:
         tokens: dict[str, Any] = response.json()
         return tokens
 
-    def refresh(self, refresh_token: str, **changes: Any) -> requests.Response:
+    def refresh(self, refresh_token: str | None, **changes: Any) -> requests.Response:
         data = {
             "grant_type": "refresh_token",
             "refresh_token": refresh_token,
@@ -113,7 +115,7 @@ class Flow:
             method, self.url("userinfo/"), headers=headers, timeout=TIMEOUT
         )
 
-    def revoke(self, token: str, **changes: Any) -> requests.Response:
+    def revoke(self, token: str | None, **changes: Any) -> requests.Response:
         data = {"token": token, "client_id": self.client_id, **changes}
         return requests.post(
             self.url("revoke_token/"),

@@ -7,6 +7,7 @@ reference departs from the RFCs, the RFC profile's answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -22,6 +23,7 @@ from mock_idp.config import ClientConfig
 from .conftest import LiveServer
 from .conftest import make_pkce_pair
 from .conftest import serve
+from .flows import API_CLIENT
 from .flows import REDIRECT_URI
 from .flows import TIMEOUT
 from .flows import Flow
@@ -454,3 +456,537 @@ def test_well_known_paths(flow: Flow, path: str, status: int) -> None:
 
     assert response.status_code == status
     assert response.headers["Content-Type"] == "application/json"
+
+
+# Token, userinfo, revocation and introspection
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A JSON answer: its status and its ``error`` code (``None``: no error)."""
+
+    status: int
+    error: str | None = None
+
+
+OK = Expect(200)
+
+
+@dataclass(frozen=True)
+class EndpointCase:
+    """One request to a JSON endpoint and its answer in each profile."""
+
+    name: str
+    build: Callable[[Flow], requests.Response]
+    reference: Expect
+    rfc: Expect | None = None
+
+    def expected(self, flow: Flow) -> Expect:
+        if profile_of(flow) == "rfc" and self.rfc is not None:
+            return self.rfc
+        return self.reference
+
+
+def _error_of(response: requests.Response) -> str | None:
+    if not response.content:
+        return None
+    error = response.json().get("error")
+    return error if isinstance(error, str) else None
+
+
+def _exchange(flow: Flow, **changes: Any) -> requests.Response:
+    code, verifier = flow.issue_code()
+    return flow.token(flow.exchange_data(code, verifier, **changes))
+
+
+def _exchange_twice(flow: Flow) -> requests.Response:
+    code, verifier = flow.issue_code()
+    first = flow.token(flow.exchange_data(code, verifier))
+    assert first.status_code == 200
+    return flow.token(flow.exchange_data(code, verifier))
+
+
+def _exchange_after(seconds: int) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        clock = flow.idp.state.clock
+        clock.freeze()
+        code, verifier = flow.issue_code()
+        clock.advance(seconds)
+        return flow.token(flow.exchange_data(code, verifier))
+
+    return build
+
+
+def _exchange_other_clients_code(flow: Flow) -> requests.Response:
+    other = Flow(flow.idp, "single-uri-client", "http://[::1]/callback")
+    code, verifier = other.issue_code()
+    return flow.token(flow.exchange_data(code, verifier))
+
+
+def _exchange_as_json(flow: Flow) -> requests.Response:
+    code, verifier = flow.issue_code()
+    return requests.post(
+        flow.url("token/"), json=flow.exchange_data(code, verifier), timeout=TIMEOUT
+    )
+
+
+def _exchange_with_basic(secret: str) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        code, verifier = flow.issue_code()
+        data = flow.exchange_data(code, verifier, client_id=None)
+        return flow.token(data, auth=(flow.client_id, secret))
+
+    return build
+
+
+def _grant_for_api_client(grant_type: str) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        return flow.token(
+            {"grant_type": grant_type, "code": "x", "refresh_token": "x"},
+            auth=API_CLIENT,
+        )
+
+    return build
+
+
+def _refresh(**changes: Any) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        tokens = flow.issue_tokens(scope="openid profile TNForm")
+        return flow.refresh(tokens["refresh_token"], **changes)
+
+    return build
+
+
+def _refresh_twice(flow: Flow) -> requests.Response:
+    tokens = flow.issue_tokens()
+    assert flow.refresh(tokens["refresh_token"]).status_code == 200
+    return flow.refresh(tokens["refresh_token"])
+
+
+def _refresh_other_clients_token(flow: Flow) -> requests.Response:
+    other = Flow(flow.idp, "single-uri-client", "http://[::1]/callback")
+    tokens = other.issue_tokens()
+    return flow.refresh(tokens["refresh_token"])
+
+
+TOKEN_CASES = [
+    EndpointCase("code exchange", _exchange, OK),
+    EndpointCase("scope sent with exchange", lambda f: _exchange(f, scope="FGO"), OK),
+    EndpointCase(
+        "missing grant_type",
+        lambda f: _exchange(f, grant_type=None),
+        Expect(400, "unsupported_grant_type"),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "unknown grant_type",
+        lambda f: _exchange(f, grant_type="magic"),
+        Expect(400, "unsupported_grant_type"),
+    ),
+    EndpointCase(
+        "password grant_type",
+        lambda f: _exchange(f, grant_type="password"),
+        Expect(400, "unsupported_grant_type"),
+    ),
+    EndpointCase(
+        "JSON body",
+        _exchange_as_json,
+        Expect(400, "unsupported_grant_type"),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "GET",
+        lambda f: requests.get(f.url("token/"), timeout=TIMEOUT),
+        Expect(405, "method_not_allowed"),
+    ),
+    EndpointCase(
+        "missing code",
+        lambda f: _exchange(f, code=None),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "unknown code",
+        lambda f: _exchange(f, code="nope"),
+        Expect(400, "invalid_grant"),
+    ),
+    EndpointCase("reused code", _exchange_twice, Expect(400, "invalid_grant")),
+    EndpointCase("code at 59 seconds", _exchange_after(59), OK),
+    EndpointCase(
+        "code at 60 seconds", _exchange_after(60), Expect(400, "invalid_grant")
+    ),
+    EndpointCase(
+        "wrong code_verifier",
+        lambda f: _exchange(f, code_verifier="w" * 50),
+        Expect(400, "invalid_grant"),
+    ),
+    EndpointCase(
+        "missing code_verifier",
+        lambda f: _exchange(f, code_verifier=None),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "another client's code",
+        _exchange_other_clients_code,
+        Expect(400, "invalid_grant"),
+    ),
+    EndpointCase(
+        "mismatching redirect_uri",
+        lambda f: _exchange(f, redirect_uri="http://127.0.0.1/callback"),
+        Expect(400, "invalid_request"),
+        Expect(400, "invalid_grant"),
+    ),
+    EndpointCase(
+        "missing redirect_uri",
+        lambda f: _exchange(f, redirect_uri=None),
+        OK,
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "missing client_id",
+        lambda f: _exchange(f, client_id=None),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "unknown client_id",
+        lambda f: _exchange(f, client_id="nope"),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "public client with client_secret",
+        lambda f: _exchange(f, client_secret="guess"),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "public client with empty client_secret",
+        lambda f: _exchange(f, client_secret=""),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "HTTP Basic with empty secret",
+        _exchange_with_basic(""),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "client_credentials for public client",
+        lambda f: f.token(
+            {"grant_type": "client_credentials", "client_id": f.client_id}
+        ),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "client_credentials for forms-api",
+        lambda f: f.token({"grant_type": "client_credentials"}, auth=API_CLIENT),
+        OK,
+    ),
+    EndpointCase(
+        "forms-api with wrong secret",
+        lambda f: f.token(
+            {"grant_type": "client_credentials"}, auth=("forms-api", "x")
+        ),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "forms-api with authorization_code",
+        _grant_for_api_client("authorization_code"),
+        Expect(400, "unauthorized_client"),
+    ),
+    EndpointCase(
+        "forms-api with refresh_token",
+        _grant_for_api_client("refresh_token"),
+        Expect(400, "unauthorized_client"),
+    ),
+    EndpointCase("refresh", _refresh(), OK),
+    EndpointCase("refresh with narrower scope", _refresh(scope="openid"), OK),
+    EndpointCase(
+        "refresh with broader scope",
+        _refresh(scope="openid profile TNForm FGOPlus"),
+        Expect(400, "invalid_scope"),
+    ),
+    EndpointCase(
+        "missing refresh_token",
+        lambda f: f.refresh(None),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "unknown refresh_token",
+        lambda f: f.refresh("nope"),
+        Expect(400, "invalid_grant"),
+    ),
+    EndpointCase("spent refresh_token", _refresh_twice, Expect(400, "invalid_grant")),
+    EndpointCase(
+        "another client's refresh_token",
+        _refresh_other_clients_token,
+        Expect(400, "invalid_grant"),
+    ),
+]
+
+
+def _check(case: EndpointCase, flow: Flow) -> requests.Response:
+    response = case.build(flow)
+    expected = case.expected(flow)
+
+    assert response.status_code == expected.status, response.text
+    assert _error_of(response) == expected.error, response.text
+    return response
+
+
+@pytest.mark.parametrize("case", TOKEN_CASES, ids=lambda case: case.name)
+def test_token_answers_like_reference(flow: Flow, case: EndpointCase) -> None:
+    response = _check(case, flow)
+
+    if response.status_code == 401:
+        assert "WWW-Authenticate" in response.headers
+    if response.status_code == 200:
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Pragma"] == "no-cache"
+
+
+def test_token_success_fields(flow: Flow) -> None:
+    tokens = _exchange(flow, scope="FGO").json()
+
+    assert tokens["expires_in"] == 36000
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["scope"] == "openid profile TNForm"
+    assert tokens["refresh_token"]
+    assert tokens["id_token"].count(".") == 2
+    assert tokens["access_token"].count(".") == 0
+
+
+def test_token_basic_empty_secret_names_fix(flow: Flow) -> None:
+    response = _exchange_with_basic("")(flow)
+
+    assert "include_client_id=True" in response.json()["error_description"]
+
+
+def _userinfo_with(kind: str) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        tokens = flow.issue_tokens()
+        return flow.userinfo(tokens[kind])
+
+    return build
+
+
+def _userinfo_after(
+    step: Callable[[Flow, dict[str, Any]], object],
+) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        tokens = flow.issue_tokens()
+        step(flow, tokens)
+        return flow.userinfo(tokens["access_token"])
+
+    return build
+
+
+def _userinfo_form_token(flow: Flow) -> requests.Response:
+    tokens = flow.issue_tokens()
+    return requests.post(
+        flow.url("userinfo/"),
+        data={"access_token": tokens["access_token"]},
+        timeout=TIMEOUT,
+    )
+
+
+def _userinfo_without_openid(flow: Flow) -> requests.Response:
+    tokens = flow.issue_tokens(scope="TNForm")
+    return flow.userinfo(tokens["access_token"])
+
+
+USERINFO_CASES = [
+    EndpointCase("GET", _userinfo_with("access_token"), OK),
+    EndpointCase(
+        "POST",
+        lambda f: f.userinfo(f.issue_tokens()["access_token"], method="POST"),
+        OK,
+    ),
+    EndpointCase("token in form body", _userinfo_form_token, OK),
+    EndpointCase(
+        "missing token",
+        lambda f: f.userinfo(None),
+        Expect(401, "invalid_token"),
+        Expect(401, None),
+    ),
+    EndpointCase(
+        "unknown token", lambda f: f.userinfo("nope"), Expect(401, "invalid_token")
+    ),
+    EndpointCase(
+        "expired token",
+        _userinfo_after(lambda f, t: f.idp.state.clock.advance(36000)),
+        Expect(401, "invalid_token"),
+    ),
+    EndpointCase(
+        "revoked token",
+        _userinfo_after(lambda f, t: f.revoke(t["access_token"])),
+        Expect(401, "invalid_token"),
+    ),
+    EndpointCase(
+        "token replaced by refresh",
+        _userinfo_after(lambda f, t: f.refresh(t["refresh_token"])),
+        Expect(401, "invalid_token"),
+    ),
+    EndpointCase(
+        "token without openid",
+        _userinfo_without_openid,
+        Expect(401, "invalid_token"),
+        Expect(403, "insufficient_scope"),
+    ),
+    EndpointCase(
+        "id_token as bearer", _userinfo_with("id_token"), Expect(401, "invalid_token")
+    ),
+    EndpointCase(
+        "refresh_token as bearer",
+        _userinfo_with("refresh_token"),
+        Expect(401, "invalid_token"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", USERINFO_CASES, ids=lambda case: case.name)
+def test_userinfo_answers_like_reference(flow: Flow, case: EndpointCase) -> None:
+    response = _check(case, flow)
+
+    if response.status_code != 200:
+        challenge = response.headers["WWW-Authenticate"]
+        assert challenge.startswith("Bearer")
+        expected = case.expected(flow).error
+        assert (f'error="{expected}"' in challenge) == (expected is not None)
+
+
+def _revoke(kind: str, **changes: Any) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        tokens = flow.issue_tokens()
+        return flow.revoke(tokens[kind], **changes)
+
+    return build
+
+
+def _revoke_other_clients_token(flow: Flow) -> requests.Response:
+    other = Flow(flow.idp, "single-uri-client", "http://[::1]/callback")
+    tokens = other.issue_tokens()
+    return flow.revoke(tokens["access_token"])
+
+
+REVOCATION_CASES = [
+    EndpointCase("access token", _revoke("access_token"), OK),
+    EndpointCase("refresh token", _revoke("refresh_token"), OK),
+    EndpointCase("unknown token", lambda f: f.revoke("nope"), OK),
+    EndpointCase(
+        "hint access_token",
+        _revoke("refresh_token", token_type_hint="access_token"),
+        OK,
+    ),
+    EndpointCase(
+        "hint refresh_token",
+        _revoke("access_token", token_type_hint="refresh_token"),
+        OK,
+    ),
+    EndpointCase("unknown hint", _revoke("access_token", token_type_hint="magic"), OK),
+    EndpointCase(
+        "unknown token with unknown hint",
+        lambda f: f.revoke("nope", token_type_hint="magic"),
+        OK,
+    ),
+    EndpointCase("another client's token", _revoke_other_clients_token, OK),
+    EndpointCase(
+        "missing token",
+        lambda f: f.revoke(None),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "missing client_id",
+        _revoke("access_token", client_id=None),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "unknown client_id",
+        _revoke("access_token", client_id="nope"),
+        Expect(401, "invalid_client"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", REVOCATION_CASES, ids=lambda case: case.name)
+def test_revocation_answers_like_reference(flow: Flow, case: EndpointCase) -> None:
+    response = _check(case, flow)
+
+    if response.status_code == 200:
+        assert response.content == b""
+    if response.status_code == 401:
+        assert "WWW-Authenticate" in response.headers
+
+
+def _introspect(**kwargs: Any) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        tokens = flow.issue_tokens()
+        return flow.introspect(tokens["access_token"], **kwargs)
+
+    return build
+
+
+def _introspect_post(data: dict[str, str]) -> Callable[[Flow], requests.Response]:
+    def build(flow: Flow) -> requests.Response:
+        tokens = flow.issue_tokens()
+        return requests.post(
+            flow.url("introspect/"),
+            data={"token": tokens["access_token"], **data},
+            timeout=TIMEOUT,
+        )
+
+    return build
+
+
+FORBIDDEN = Expect(403, "access_denied")
+UNAUTHENTICATED = Expect(401, "invalid_client")
+
+INTROSPECTION_CASES = [
+    EndpointCase("HTTP Basic", _introspect(), OK),
+    EndpointCase(
+        "client_secret_post",
+        _introspect_post({"client_id": API_CLIENT[0], "client_secret": API_CLIENT[1]}),
+        OK,
+    ),
+    EndpointCase("unknown token", lambda f: f.introspect("nope"), OK),
+    EndpointCase(
+        "missing token",
+        lambda f: requests.post(f.url("introspect/"), auth=API_CLIENT, timeout=TIMEOUT),
+        Expect(400, "invalid_request"),
+    ),
+    EndpointCase(
+        "wrong secret in HTTP Basic",
+        _introspect(auth=("forms-api", "wrong")),
+        FORBIDDEN,
+        UNAUTHENTICATED,
+    ),
+    EndpointCase(
+        "wrong client_secret_post",
+        _introspect_post({"client_id": "forms-api", "client_secret": "wrong"}),
+        FORBIDDEN,
+        UNAUTHENTICATED,
+    ),
+    EndpointCase(
+        "forms-api without secret",
+        _introspect_post({"client_id": "forms-api"}),
+        FORBIDDEN,
+        UNAUTHENTICATED,
+    ),
+    EndpointCase(
+        "public client",
+        _introspect_post({"client_id": "test-client"}),
+        FORBIDDEN,
+        UNAUTHENTICATED,
+    ),
+    EndpointCase(
+        "public client with HTTP Basic",
+        _introspect(auth=("test-client", "")),
+        FORBIDDEN,
+        UNAUTHENTICATED,
+    ),
+    EndpointCase("anonymous", _introspect_post({}), FORBIDDEN, UNAUTHENTICATED),
+]
+
+
+@pytest.mark.parametrize("case", INTROSPECTION_CASES, ids=lambda case: case.name)
+def test_introspection_answers_like_reference(flow: Flow, case: EndpointCase) -> None:
+    response = _check(case, flow)
+
+    if response.status_code == 401:
+        assert "WWW-Authenticate" in response.headers
