@@ -10,13 +10,14 @@ from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnauthorizedClientError
-from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oidc.core.errors import LoginRequiredError
 from flask import Response
 from flask import render_template
 from flask import request
 from flask import session
 
+from .errors import UnsupportedResponseTypeError
+from .errors import quote_value
 from .models import Client
 from .models import User
 from .server import IdpServer
@@ -130,15 +131,15 @@ def validate_response_type(client: Client, redirect_uri: str) -> None:
     }:
         raise UnauthorizedClientError(
             f"Client '{client.client_id}' may only use response_type=code, "
-            f"not '{response_type}'.",
+            f"not '{quote_value(response_type)}'.",
             redirect_uri=redirect_uri,
         )
-    error = UnsupportedResponseTypeError(
-        f"Unsupported response_type '{response_type}'; send response_type=code.",
+    raise UnsupportedResponseTypeError(
         response_type,
+        f"Unsupported response_type '{quote_value(response_type)}'; send "
+        "response_type=code.",
         redirect_uri=redirect_uri,
     )
-    raise error
 
 
 def current_user(server: IdpServer) -> User | None:
@@ -196,7 +197,8 @@ def _auto_user(server: IdpServer, redirect_uri: str) -> User:
                 f"{u.config.username} (sub {u.sub})" for u in store.users()
             )
             raise AccessDeniedError(
-                f"login_hint '{hint}' names no test user; known users: {known}.",
+                f"login_hint '{quote_value(hint)}' names no test user; "
+                f"known users: {quote_value(known)}.",
                 redirect_uri=redirect_uri,
             )
         return user

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 from typing import Any
 from urllib.parse import unquote
@@ -22,6 +21,7 @@ from flask import session
 
 from .authorize import handle_authorize
 from .errors import InvalidClientError
+from .errors import quote_value
 from .keys import SIGNING_ALGORITHM
 from .models import Client
 from .models import Token
@@ -92,6 +92,7 @@ def _validate_token_request(server: IdpServer) -> None:
             )
         raise state.profile.missing_grant_type()
 
+    validate_authorization_header()
     basic = _basic_credentials()
     client_id = basic[0] if basic else form.get("client_id")
     if not client_id:
@@ -103,7 +104,8 @@ def _validate_token_request(server: IdpServer) -> None:
     if client is None:
         known = ", ".join(c.client_id for c in state.store.clients())
         raise InvalidClientError(
-            f"Unknown client_id '{client_id}'; registered clients: {known}."
+            f"Unknown client_id '{quote_value(client_id)}'; "
+            f"registered clients: {quote_value(known)}."
         )
 
     if client.config.is_public:
@@ -136,6 +138,24 @@ def _validate_token_request(server: IdpServer) -> None:
         )
 
 
+def validate_authorization_header() -> None:
+    """Raise ``invalid_client`` for an Authorization header authlib cannot parse.
+
+    authlib 1.6's extract_basic_authorization raises ValueError when the
+    header's whitespace is not a plain space, and UnicodeDecodeError when
+    the Basic credentials are not UTF-8; either would end in a 500.
+    """
+    header = request.headers.get("Authorization")
+    if header is None:
+        return
+    if len(header.split(None, 1)) != 2:
+        raise InvalidClientError(
+            "The Authorization header is malformed; send 'Basic' and the "
+            "base64 of 'client_id:secret', separated by a space."
+        )
+    _basic_credentials()
+
+
 def _basic_credentials() -> tuple[str, str] | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -143,7 +163,7 @@ def _basic_credentials() -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # bad base64, non-ASCII text or non-UTF-8 bytes
         raise InvalidClientError(
             "The HTTP Basic credentials are not valid base64 of 'client_id:secret'."
         ) from None
@@ -263,6 +283,7 @@ def jwks() -> Response:
 def revoke_token() -> Response:
     server = idp()
     try:
+        validate_authorization_header()
         if not request.form.get("client_id") and _basic_credentials() is None:
             raise InvalidClientError(
                 "Missing client_id: send it in the form body (public clients) or "
@@ -310,6 +331,7 @@ def _authenticate_introspecting_client(server: IdpServer) -> Client | None:
     same profile-dependent status as a missing one.
     """
     try:
+        validate_authorization_header()
         basic = _basic_credentials()
     except InvalidClientError:
         return None

@@ -221,6 +221,17 @@ AUTHORIZE_CASES = [
         {"response_mode": "fragment", "scope": "OPENID"},
         Rejected("invalid_scope", fragment=True),
     ),
+    AuthorizeCase("non-ASCII scope", {"scope": "openid é"}, Rejected("invalid_scope")),
+    AuthorizeCase(
+        "non-ASCII response_type",
+        {"response_type": "cöde"},
+        Rejected("unsupported_response_type"),
+    ),
+    AuthorizeCase(
+        "non-ASCII challenge method",
+        {"code_challenge_method": "S256é"},
+        Rejected("invalid_request"),
+    ),
     AuthorizeCase("odd state", {"state": ODD_STATE}),
     AuthorizeCase(
         "odd state on error",
@@ -494,9 +505,12 @@ def _error_of(response: requests.Response) -> str | None:
     return error if isinstance(error, str) else None
 
 
-def _exchange(flow: Flow, **changes: Any) -> requests.Response:
+def _exchange(
+    flow: Flow, headers: dict[str, str] | None = None, **changes: Any
+) -> requests.Response:
     code, verifier = flow.issue_code()
-    return flow.token(flow.exchange_data(code, verifier, **changes))
+    data = flow.exchange_data(code, verifier, **changes)
+    return flow.token(data, headers=headers)
 
 
 def _exchange_twice(flow: Flow) -> requests.Response:
@@ -649,6 +663,21 @@ TOKEN_CASES = [
     EndpointCase(
         "unknown client_id",
         lambda f: _exchange(f, client_id="nope"),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "non-ASCII client_id",
+        lambda f: _exchange(f, client_id="clïent"),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "Authorization header without credentials",
+        lambda f: _exchange(f, headers={"Authorization": "Basic \x85"}),
+        Expect(401, "invalid_client"),
+    ),
+    EndpointCase(
+        "HTTP Basic that is not UTF-8",
+        lambda f: _exchange(f, headers={"Authorization": "Basic /w=="}),
         Expect(401, "invalid_client"),
     ),
     EndpointCase(
@@ -901,6 +930,16 @@ REVOCATION_CASES = [
         _revoke("access_token", client_id="nope"),
         Expect(401, "invalid_client"),
     ),
+    EndpointCase(
+        "Authorization header without credentials",
+        lambda f: requests.post(
+            f.url("revoke_token/"),
+            data={"token": "x", "client_id": f.client_id},
+            headers={"Authorization": "Basic \x85"},
+            timeout=TIMEOUT,
+        ),
+        Expect(401, "invalid_client"),
+    ),
 ]
 
 
@@ -981,6 +1020,12 @@ INTROSPECTION_CASES = [
         UNAUTHENTICATED,
     ),
     EndpointCase("anonymous", _introspect_post({}), FORBIDDEN, UNAUTHENTICATED),
+    EndpointCase(
+        "HTTP Basic that is not base64",
+        _introspect(headers={"Authorization": "Basic é"}, auth=None),
+        FORBIDDEN,
+        UNAUTHENTICATED,
+    ),
 ]
 
 
