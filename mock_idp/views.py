@@ -7,6 +7,7 @@ import logging
 from typing import Any
 from urllib.parse import unquote
 
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnauthorizedClientError
@@ -18,6 +19,8 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
+from joserfc import jwt
+from joserfc.errors import JoseError
 
 from .authorize import handle_authorize
 from .errors import InvalidClientError
@@ -354,11 +357,11 @@ def logout() -> Response:
     """RP-initiated logout: end the session and delete the user's tokens."""
     state = idp().state
     values = request.values
-    sub = session.get("sub")
-    client_id = values.get("client_id")
-    hint = values.get("id_token_hint")
-    if hint and not client_id:
-        client_id = _client_from_id_token(hint)
+    claims = _id_token_claims(values.get("id_token_hint", ""))
+    client_id = values.get("client_id") or _string_claim(claims, "aud")
+    # Without a session cookie (auto-approve mode, or a client calling
+    # logout from its back end) a valid id_token_hint names the user.
+    sub = session.get("sub") or _string_claim(claims, "sub")
 
     if sub and client_id:
         deleted = state.store.delete_tokens(sub=sub, client_id=client_id)
@@ -368,8 +371,6 @@ def logout() -> Response:
     target = values.get("post_logout_redirect_uri")
     client = state.store.get_client(client_id or "")
     if target and client and target in client.config.post_logout_redirect_uris:
-        from authlib.common.urls import add_params_to_uri
-
         if values.get("state"):
             target = add_params_to_uri(target, [("state", values["state"])])
         return redirect(target, 302)  # type: ignore[return-value]
@@ -387,16 +388,19 @@ def logout() -> Response:
     )
 
 
-def _client_from_id_token(id_token: str) -> str | None:
-    from joserfc import jwt
-    from joserfc.errors import JoseError
-
-    state = idp().state
+def _id_token_claims(id_token: str) -> dict[str, Any]:
+    """Return the claims of an ID token this IDP signed, or ``{}``."""
+    if not id_token:
+        return {}
     try:
         decoded = jwt.decode(
-            id_token, state.keys.public_key_set(), algorithms=[SIGNING_ALGORITHM]
+            id_token, idp().state.keys.public_key_set(), algorithms=[SIGNING_ALGORITHM]
         )
     except (JoseError, ValueError):
-        return None
-    audience = decoded.claims.get("aud")
-    return audience if isinstance(audience, str) else None
+        return {}
+    return dict(decoded.claims)
+
+
+def _string_claim(claims: dict[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    return value if isinstance(value, str) else None
