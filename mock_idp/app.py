@@ -44,12 +44,36 @@ def create_app(config: IdpConfig | None = None, **overrides: Any) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
+    drop_authlib_debug_records()
     state = IdpState(config)
     app.extensions["tn_mock_state"] = state
     app.extensions["tn_mock_idp"] = IdpServer(state)
     app.register_blueprint(bp)
     _register_handlers(app)
     return app
+
+
+class _DropDebugRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_DROP_DEBUG = _DropDebugRecords()
+
+
+def drop_authlib_debug_records() -> None:
+    """Keep authlib's DEBUG records out of every log, whatever the levels.
+
+    authlib 1.6 logs each issued token, code and request body at DEBUG
+    ("Issue token ..."), and this project never logs a token. A filter
+    on each authlib logger holds even when a test sets all loggers to
+    DEBUG; a level would not.
+    """
+    for name in list(logging.root.manager.loggerDict):
+        if name == "authlib" or name.startswith("authlib."):
+            logger = logging.getLogger(name)
+            if _DROP_DEBUG not in logger.filters:
+                logger.addFilter(_DROP_DEBUG)
 
 
 def get_state(app: Flask) -> IdpState:

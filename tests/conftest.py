@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
 from mock_idp.app import create_app
 from mock_idp.app import get_state
+from mock_idp.cli import RedactingRequestHandler
 from mock_idp.state import IdpState
 
 
@@ -34,20 +34,10 @@ class LiveServer:
         return f"{self.url}/o"
 
 
-class NoDelayRequestHandler(WSGIRequestHandler):
-    """werkzeug's handler with TCP_NODELAY on each connection.
-
-    The handler writes the status line, headers and body separately; with
-    Nagle's algorithm on, the client's delayed ACK adds about 40 ms to
-    many responses on Linux loopback.
-    """
-
-    disable_nagle_algorithm = True
-
-
 def serve(app: Flask) -> Iterator[LiveServer]:
+    # The command line's handler: TCP_NODELAY, and no token in the request log.
     server = make_server(
-        "127.0.0.1", 0, app, threaded=True, request_handler=NoDelayRequestHandler
+        "127.0.0.1", 0, app, threaded=True, request_handler=RedactingRequestHandler
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
