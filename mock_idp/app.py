@@ -64,7 +64,7 @@ _DROP_DEBUG = _DropDebugRecords()
 def drop_authlib_debug_records() -> None:
     """Keep authlib's DEBUG records out of every log, whatever the levels.
 
-    authlib 1.6 logs each issued token, code and request body at DEBUG
+    authlib 1.9 logs each issued token at DEBUG
     ("Issue token ..."), and this project never logs a token. A filter
     on each authlib logger holds even when a test sets all loggers to
     DEBUG; a level would not.

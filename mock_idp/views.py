@@ -144,7 +144,7 @@ def _validate_token_request(server: IdpServer) -> None:
 def validate_authorization_header() -> None:
     """Raise ``invalid_client`` for an Authorization header authlib cannot parse.
 
-    authlib 1.6's extract_basic_authorization raises ValueError when the
+    authlib 1.9's extract_basic_authorization raises ValueError when the
     header's whitespace is not a plain space, and UnicodeDecodeError when
     the Basic credentials are not UTF-8; either would end in a 500.
     """
