@@ -10,13 +10,14 @@ from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnauthorizedClientError
-from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oidc.core.errors import LoginRequiredError
 from flask import Response
 from flask import render_template
 from flask import request
 from flask import session
 
+from .errors import UnsupportedResponseTypeError
+from .errors import quote_value
 from .models import Client
 from .models import User
 from .server import IdpServer
@@ -58,7 +59,12 @@ def handle_authorize(server: IdpServer) -> Response:
     fragment = args.get("response_mode") == "fragment"
     try:
         validate_response_type(client, redirect_uri)
-        user = current_user(server)
+        # In auto-approve mode the chosen test user counts as logged in, so
+        # that prompt=none gets a code instead of login_required.
+        if server.state.config.auto_approve:
+            user: User | None = _auto_user(server, redirect_uri)
+        else:
+            user = current_user(server)
         grant = server.get_consent_grant(end_user=user)
         return _decide(server, grant, user, redirect_uri)
     except OAuth2Error as error:
@@ -125,32 +131,35 @@ def validate_response_type(client: Client, redirect_uri: str) -> None:
     }:
         raise UnauthorizedClientError(
             f"Client '{client.client_id}' may only use response_type=code, "
-            f"not '{response_type}'.",
+            f"not '{quote_value(response_type)}'.",
             redirect_uri=redirect_uri,
         )
-    error = UnsupportedResponseTypeError(
-        f"Unsupported response_type '{response_type}'; send response_type=code.",
+    raise UnsupportedResponseTypeError(
         response_type,
+        f"Unsupported response_type '{quote_value(response_type)}'; send "
+        "response_type=code.",
         redirect_uri=redirect_uri,
     )
-    raise error
 
 
 def current_user(server: IdpServer) -> User | None:
     """Return the user of the IDP session, unless the request forces a login."""
     sub = session.get("sub")
-    if sub is None:
+    # A POST is the login form: the user it names wins over the session's.
+    if sub is None or request.method == "POST":
         return None
     user = server.state.store.find_user(sub)
     if user is None:
         return None
 
     prompts = request.args.get("prompt", "").split()
-    if "login" in prompts and request.method == "GET":
+    if "login" in prompts:
         return None
 
-    max_age = request.args.get("max_age")
-    if max_age is not None and max_age.isdigit():
+    # ASCII digits only: str.isdigit() accepts characters such as "²" that
+    # int() rejects.
+    max_age = request.args.get("max_age", "")
+    if max_age.isascii() and max_age.isdigit():
         auth_time = float(session.get("auth_time", 0))
         if server.state.clock.now() - auth_time > int(max_age):
             return None
@@ -163,8 +172,7 @@ def _decide(
     state = server.state
     prompts = request.args.get("prompt", "").split()
 
-    if state.config.auto_approve:
-        user = _auto_user(server, redirect_uri)
+    if state.config.auto_approve and user is not None:
         return _issue_code(server, grant, user, auth_time=state.clock.issue_time())
 
     if user is not None:
@@ -189,7 +197,8 @@ def _auto_user(server: IdpServer, redirect_uri: str) -> User:
                 f"{u.config.username} (sub {u.sub})" for u in store.users()
             )
             raise AccessDeniedError(
-                f"login_hint '{hint}' names no test user; known users: {known}.",
+                f"login_hint '{quote_value(hint)}' names no test user; "
+                f"known users: {quote_value(known)}.",
                 redirect_uri=redirect_uri,
             )
         return user

@@ -32,7 +32,9 @@ SECRET_PARAMETERS = re.compile(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tn-mock",
-        description="Offline fake of the Techniek Nederland IDP and APIs.",
+        description=(
+            "Offline fake of the Techniek Nederland identity provider and APIs."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -140,6 +142,10 @@ def _create_api_app(options: Mapping[str, Any]) -> Any:
 class RedactingRequestHandler(WSGIRequestHandler):
     """One log line per request, with secret query values removed."""
 
+    # The handler writes status, headers and body separately; without
+    # TCP_NODELAY the client's delayed ACK adds about 40 ms to a response.
+    disable_nagle_algorithm = True
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         line = SECRET_PARAMETERS.sub(r"\1[redacted]", self.path)
         log.info('%s "%s %s" %s', self.address_string(), self.command, line, code)
@@ -182,8 +188,9 @@ def _idp_banner(base: str, app: Any) -> list[str]:
             lines.append(f"              redirect_uri {uri}")
     lines.append("  test users (password = user name):")
     for user in state.store.users():
+        config = user.config
         lines.append(
-            f"{'':14}{user.config.username:<8} sub {user.sub}  {user.config.name}"
+            f"              {config.username:<8} sub {user.sub}  {config.name}"
         )
     return lines
 

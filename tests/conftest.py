@@ -21,6 +21,7 @@ from mock_api.catalog import Catalog
 from mock_api.catalog import load_catalog
 from mock_idp.app import create_app
 from mock_idp.app import get_state
+from mock_idp.cli import RedactingRequestHandler
 from mock_idp.state import IdpState
 
 # Helper modules sit next to the tests.
@@ -44,7 +45,10 @@ class LiveServer:
 
 
 def serve(app: Flask) -> Iterator[LiveServer]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # The command line's handler: TCP_NODELAY, and no token in the request log.
+    server = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=RedactingRequestHandler
+    )
     # A short poll interval makes shutdown() return quickly after each test.
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
