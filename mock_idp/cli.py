@@ -126,17 +126,13 @@ def create_wsgi_app(options: Mapping[str, Any]) -> Any:
 def _create_api_app(options: Mapping[str, Any]) -> Any:
     # The APIs run apart from the IDP: tokens are checked by RFC 7662
     # introspection with the API's own client credentials.
-    from mock_api.app import create_app as create_api_app
-    from mock_api.auth import IntrospectionValidator
-    from mock_api.catalog import load_catalog
+    from mock_api.service import create_api_service
 
-    idp_url = str(options["idp_url"]).rstrip("/")
-    validator = IntrospectionValidator(
-        f"{idp_url}/o/introspect/",
+    return create_api_service(
+        str(options["idp_url"]),
         client_id=options.get("api_client_id", "forms-api"),
         client_secret=options.get("api_client_secret", "forms-api-secret"),
     )
-    return create_api_app(load_catalog(), validator)
 
 
 class RedactingRequestHandler(WSGIRequestHandler):

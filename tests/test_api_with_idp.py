@@ -11,10 +11,8 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from pypdf import PdfReader
 
-from mock_api.app import create_app as create_api_app
-from mock_api.auth import IntrospectionValidator
-from mock_api.catalog import load_catalog
 from mock_api.mount import create_combined_app
+from mock_api.service import create_api_service
 from mock_idp.app import create_app
 
 from .conftest import LiveServer
@@ -67,8 +65,7 @@ def deployment(request: pytest.FixtureRequest) -> Iterator[Deployment]:
         return
 
     for idp in serve(create_app(auto_approve=True)):
-        validator = IntrospectionValidator(f"{idp.issuer}/introspect/")
-        for api in serve(create_api_app(load_catalog(), validator)):
+        for api in serve(create_api_service(idp.url)):
             yield Deployment(idp, api.url)
 
 
@@ -194,3 +191,61 @@ def test_form_json_needs_user_permission(deployment: Deployment) -> None:
     assert results["jan"].status_code == 200
     assert results["pieter"].status_code == 403
     assert 'error="insufficient_scope"' in results["pieter"].headers["WWW-Authenticate"]
+
+
+@pytest.fixture
+def apart() -> Iterator[Deployment]:
+    for idp in serve(create_app(auto_approve=True)):
+        for api in serve(create_api_service(idp.url)):
+            yield Deployment(idp, api.url)
+
+
+def test_api_service_reads_idp_clock(apart: Deployment) -> None:
+    requests.post(f"{apart.idp.url}/_mock/clock/freeze", json={"at": 1_800_000_000})
+
+    clock = requests.get(f"{apart.api_url}/_mock/clock", timeout=5).json()
+
+    assert clock["frozen"] is True
+    assert clock["now"] == 1_800_000_000
+
+
+def test_api_service_failure_for_valid_token(apart: Deployment) -> None:
+    token = apart.login()["access_token"]
+    queued = requests.post(
+        f"{apart.api_url}/_mock/failures",
+        json={
+            "endpoint": "/api/v1/Forms/*",
+            "error": "invalid_token",
+            "status": 401,
+            "times": 1,
+        },
+        timeout=5,
+    )
+    assert queued.status_code == 200
+
+    first = apart.get("/api/v1/Forms/Latest", token)
+    second = apart.get("/api/v1/Forms/Latest", token)
+
+    assert first.status_code == 401
+    assert second.status_code == 200
+
+
+def test_api_service_journal_names_user(apart: Deployment) -> None:
+    token = apart.login(user="fatima")["access_token"]
+    apart.get("/api/v1/Forms/Latest", token)
+
+    entries = requests.get(f"{apart.api_url}/_mock/journal", timeout=5).json()
+
+    assert [entry["status"] for entry in entries] == [200]
+    assert entries[0]["sub"] == "1002"
+    assert entries[0]["token_status"] == "active"
+    assert token not in str(entries)
+
+
+def test_api_service_control_has_no_idp_routes(apart: Deployment) -> None:
+    document = requests.get(f"{apart.api_url}/_mock/openapi.json", timeout=5).json()
+    answer = requests.post(f"{apart.api_url}/_mock/clock/freeze", json={}, timeout=5)
+
+    assert "/_mock/failures" in document["paths"]
+    assert "/_mock/clock/freeze" not in document["paths"]
+    assert answer.status_code in (404, 405)
