@@ -33,6 +33,7 @@ from .faults import FaultError
 from .faults import FaultQueue
 from .journal import Journal
 from .journal import fingerprint
+from .models import User
 from .scopes import validate_scope
 from .state import IdpState
 from .token_admin import TokenAdminError
@@ -157,6 +158,9 @@ class Controller(RequestControls):
         """Change run-time settings; see :data:`SETTINGS` for the names."""
         for name, value in settings.items():
             check_setting(name, value)
+        if settings.get("default_user") is not None:
+            user = self._find_user("default_user", settings["default_user"])
+            settings["default_user"] = user.config.username
         self.state.configure(**settings)
         return self.settings()
 
@@ -358,6 +362,14 @@ class Controller(RequestControls):
         for token in tokens:
             store.expire(token, "access_token")
         return len(tokens)
+
+    def _find_user(self, field: str, name_or_sub: str) -> User:
+        user = self.state.store.find_user(name_or_sub)
+        if user is None:
+            raise ControlError(
+                field, f"unknown user {name_or_sub!r}; {self._known_users()}"
+            )
+        return user
 
     def _known_users(self) -> str:
         users = self.state.store.users()

@@ -93,6 +93,7 @@ SETTING_FIELDS: Schema = {
     "refresh_grace_seconds": INTEGER,
     "error_profile": {"type": "string", "enum": ["reference", "rfc"]},
     "auto_approve": BOOLEAN,
+    "default_user": {"type": "string", "minLength": 1, "nullable": True},
     "jwks_max_age": INTEGER,
 }
 

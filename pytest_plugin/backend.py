@@ -1,4 +1,4 @@
-"""The one module that knows how to build and control the mock.
+"""The one module that builds and controls the mock.
 
 Everything the plugin needs from ``mock_idp`` and ``mock_api`` goes through
 here, so that a change in those packages is a change in this file only.
@@ -6,7 +6,6 @@ here, so that a change in those packages is a change in this file only.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -25,94 +24,71 @@ PRODUCTION_URLS: Mapping[str, str] = {
 
 
 class Control(Protocol):
-    """The control methods the fixtures call, in process or over HTTP."""
+    """The control methods the fixtures call, in process or over HTTP.
 
-    def reset(self) -> None: ...
-    def configure(self, **settings: Any) -> None: ...
-    def set_lifetimes(self, client_id: str | None = None, **lifetimes: Any) -> None: ...
+    ``mock_idp.control.Controller`` and ``mock_idp.control_client.
+    RemoteController`` both have them; each raises ``ControlError`` (a
+    ``ValueError``) naming the bad field.
+    """
+
+    def reset(self) -> dict[str, Any]: ...
+    def configure(self, **settings: Any) -> dict[str, Any]: ...
+    def set_lifetimes(
+        self, client_id: str | None = None, **lifetimes: Any
+    ) -> dict[str, Any]: ...
     def clock(self) -> dict[str, Any]: ...
-    def freeze(self, at: float | None = None) -> None: ...
-    def advance(self, seconds: float) -> None: ...
-    def set_time(self, instant: float) -> None: ...
-    def release(self) -> None: ...
-    def skew(self, seconds: float) -> None: ...
+    def freeze(self, at: float | None = None) -> dict[str, Any]: ...
+    def advance(self, seconds: float) -> dict[str, Any]: ...
+    def set_time(self, instant: float) -> dict[str, Any]: ...
+    def release(self) -> dict[str, Any]: ...
+    def skew(self, seconds: float) -> dict[str, Any]: ...
     def mint_token(
         self,
         user: str,
         scope: str,
         client_id: str = "test-client",
         lifetime: int | None = None,
-        issuer: str | None = None,
     ) -> dict[str, Any]: ...
-    def expire_token(self, token: str) -> None: ...
-    def revoke_token(self, token: str) -> None: ...
-    def revoke_user(self, sub: str) -> None: ...
-    def revoke_client(self, client_id: str) -> None: ...
-    def rotate_key(self) -> str: ...
-    def add_user(self, **fields: Any) -> dict[str, Any]: ...
-    def update_user(self, user: str, **changes: Any) -> dict[str, Any]: ...
-    def add_client(self, **fields: Any) -> dict[str, Any]: ...
-    def queue_failure(
-        self,
-        *,
-        path: str = "/",
-        method: str | None = None,
-        host: str | None = None,
-        status: int = 503,
-        error: str = "temporarily_unavailable",
-        description: str = ...,
-        retry_after: int | None = None,
-        latency: float = 0.0,
-        count: int = 1,
-    ) -> None: ...
-    def clear_failures(self) -> None: ...
+    def expire_token(self, token: str) -> dict[str, Any]: ...
+    def revoke_token(self, token: str) -> dict[str, Any]: ...
+    def revoke_user(self, sub: str) -> dict[str, Any]: ...
+    def revoke_client(self, client_id: str) -> dict[str, Any]: ...
+    def keys(self) -> dict[str, Any]: ...
+    def rotate_key(self) -> dict[str, Any]: ...
+    def add_user(self, username: str, **claims: Any) -> dict[str, Any]: ...
+    def update_user(self, username: str, **changes: Any) -> dict[str, Any]: ...
+    def add_client(self, client_id: str, **settings: Any) -> dict[str, Any]: ...
+    def queue_failure(self, endpoint: str, **options: Any) -> dict[str, Any]: ...
+    def failures(self) -> list[dict[str, Any]]: ...
+    def clear_failures(self) -> dict[str, Any]: ...
     def journal(self, **filters: Any) -> list[dict[str, Any]]: ...
-    def clear_journal(self) -> None: ...
+    def clear_journal(self) -> dict[str, Any]: ...
 
 
 def create_wsgi_app(config_path: str | None, overrides: Mapping[str, Any]) -> Flask:
-    """Build the IDP app, with the APIs mounted when ``mock_api`` provides them."""
-    from mock_idp.app import create_app
+    """Build the IDP app with the APIs mounted, checking tokens in process."""
+    from mock_api.mount import create_combined_app
     from mock_idp.config import load_config
 
-    app = create_app(load_config(config_path, **overrides))
-    _mount_api(app)
-    return app
-
-
-def has_api(app: Flask) -> bool:
-    return bool(app.extensions.get("tn_mock_api_mounted"))
-
-
-def _mount_api(app: Flask) -> None:
-    from mock_api.app import create_api_blueprint
-    from mock_api.catalog import load_catalog
-    from mock_api.settings import ApiSettings
-    from mock_idp.app import get_state
-
-    # In one process the APIs check tokens straight against the IDP's state.
-    blueprint = create_api_blueprint(load_catalog(), get_state(app), ApiSettings())
-    app.register_blueprint(blueprint)
-    app.extensions["tn_mock_api_mounted"] = True
+    return create_combined_app(load_config(config_path, **overrides))
 
 
 def create_local_control(app: Flask) -> Control:
     """Return the controller of an in-process app."""
-    from ._fallback import StateController
+    from mock_idp.app import get_controller
 
-    return StateController(app)
+    return get_controller(app)
 
 
 def create_remote_control(base_url: str) -> Control:
     """Return a controller that drives the instance at ``base_url`` over HTTP."""
-    try:
-        module = importlib.import_module("mock_idp.control_client")
-    except ImportError:
-        raise RuntimeError(
-            f"cannot drive the tn-mock instance at {base_url}: this installation "
-            "has no control client (mock_idp.control_client). Use the live or "
-            "intercept transport instead."
-        ) from None
+    from mock_idp.control_client import RemoteController
 
-    control: Control = module.RemoteController(base_url)
-    return control
+    return RemoteController(base_url)
+
+
+def fingerprint(secret: str) -> str:
+    """Return ``secret`` the way the journal stores it: a prefix and a hash."""
+    from mock_idp.journal import fingerprint as journal_fingerprint
+
+    return journal_fingerprint(secret)

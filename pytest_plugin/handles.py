@@ -193,42 +193,73 @@ def _timestamp(instant: float | dt.datetime) -> float:
 
 
 class Faults:
-    """Failures the mock serves instead of its normal answer."""
+    """Failures the mock sends instead of its normal response.
+
+    ``endpoint`` names the requests a failure matches: a route name
+    (``token``, ``userinfo``, ``jwks``, ``authorize``, ``api:forms``, which
+    also matches the routes below it) or a path with ``fnmatch`` wildcards
+    (``/o/token/``, ``/api/v1/Forms/*``). Requests to ``/_mock/`` never fail.
+    """
 
     def __init__(self, control: Control) -> None:
         self._control = control
 
     def fail(
         self,
-        path: str,
+        endpoint: str,
         *,
-        status: int = 503,
-        error: str = "temporarily_unavailable",
-        description: str | None = None,
-        method: str | None = None,
+        error: str | None = None,
+        status: int | None = None,
+        error_description: str | None = None,
         retry_after: int | None = None,
         latency: float = 0.0,
-        count: int = 1,
-    ) -> None:
-        """Answer the next ``count`` requests whose path starts with ``path``."""
-        failure: dict[str, Any] = {
-            "path": path,
-            "status": status,
+        times: int = 1,
+        call: int = 1,
+        grant_type: str | None = None,
+        body: str | None = None,
+    ) -> dict[str, Any]:
+        """Fail ``times`` matching requests, from the ``call``-th one on.
+
+        Give an ``error`` code (sent with its usual status unless ``status``
+        is given), a ``status`` alone, or only ``latency`` in seconds to
+        delay the normal response. Returns the queued failure.
+        """
+        options: dict[str, Any] = {
             "error": error,
-            "method": method,
+            "status": status,
+            "error_description": error_description,
             "retry_after": retry_after,
-            "latency": latency,
-            "count": count,
+            "grant_type": grant_type,
+            "body": body,
         }
-        if description is not None:
-            failure["description"] = description
-        self._control.queue_failure(**failure)
+        options = {name: value for name, value in options.items() if value is not None}
+        return self._control.queue_failure(
+            endpoint, latency=latency, times=times, call=call, **options
+        )
+
+    def drop(self, endpoint: str, *, times: int = 1, call: int = 1) -> dict[str, Any]:
+        """Close the connection without a response.
+
+        The intercept transport has no socket to close, so there the request
+        fails the test with the server's error.
+        """
+        return self._control.queue_failure(endpoint, drop=True, times=times, call=call)
 
     def outage(
-        self, path: str = "/o/", *, retry_after: int = 30, count: int = 1
-    ) -> None:
-        """Answer 503 with ``Retry-After`` for the next ``count`` requests."""
-        self.fail(path, status=503, retry_after=retry_after, count=count)
+        self, endpoint: str = "/o/*", *, retry_after: int = 30, times: int = 1
+    ) -> dict[str, Any]:
+        """Answer 503 ``temporarily_unavailable`` with ``Retry-After``."""
+        return self.fail(
+            endpoint,
+            error="temporarily_unavailable",
+            status=503,
+            retry_after=retry_after,
+            times=times,
+        )
+
+    def pending(self) -> list[dict[str, Any]]:
+        """Return the failures still queued, with how many requests each awaits."""
+        return self._control.failures()
 
     def clear(self) -> None:
         self._control.clear_failures()
@@ -237,15 +268,23 @@ class Faults:
 class Journal:
     """Requests the mock received during this test, oldest first.
 
-    Secrets (codes, verifiers, tokens, passwords) appear as their first 6
-    characters and a SHA-256 fingerprint: compare with :meth:`redact`.
+    Entries are dicts (``method``, ``path``, ``endpoint``, ``query``,
+    ``form``, ``status``, ``error`` …). Secrets (codes, verifiers, tokens,
+    passwords) appear as a short prefix and a SHA-256 fingerprint: compare
+    with :meth:`redact`. Requests to ``/_mock/`` are not recorded.
     """
 
     def __init__(self, control: Control) -> None:
         self._control = control
 
     def entries(self, **filters: Any) -> list[dict[str, Any]]:
-        """Return the entries whose fields equal every filter (e.g. ``path=``)."""
+        """Return the entries whose fields equal every filter.
+
+        Filters: ``method``, ``path``, ``endpoint`` (also matches the names
+        below it), ``grant_type``, ``token``, ``token_status``, ``sub``,
+        ``client_id``, ``status``, ``error``, ``dropped``, and ``sent``
+        (the request carried that form or query field).
+        """
         return self._control.journal(**filters)
 
     def count(self, **filters: Any) -> int:
@@ -263,9 +302,9 @@ class Journal:
     @staticmethod
     def redact(secret: str) -> str:
         """Return ``secret`` the way the journal stores it."""
-        from ._fallback import redact
+        from .backend import fingerprint
 
-        return redact(secret)
+        return fingerprint(secret)
 
 
 class Users:

@@ -8,7 +8,6 @@ requests a ``tn_`` fixture.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -91,9 +90,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _xdist_workers(config: pytest.Config) -> int:
-    count = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
-    if count:
-        return int(count)
+    # A worker's config carries workerinput. The environment variable
+    # PYTEST_XDIST_WORKER_COUNT would also reach a pytest run that a test
+    # starts inside a worker, which is no worker itself.
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        return int(workerinput.get("workercount", 1))
     processes = getattr(config.option, "numprocesses", None)
     if processes in (None, 0, 1):
         return 1

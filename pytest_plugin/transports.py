@@ -9,6 +9,8 @@ import re
 import threading
 from collections.abc import Iterator
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,6 +95,17 @@ class Transport:
         import requests
 
         return requests.Session()
+
+    def control_context(self) -> AbstractContextManager[object]:
+        """Return the context for control calls that issue tokens.
+
+        The IDP derives its issuer from the request's host. A controller
+        call over HTTP has a request, and an in-process call gets a request
+        context for the transport's IDP URL, so both carry its issuer.
+        """
+        if self.app is None:
+            return nullcontext()
+        return self.app.test_request_context(base_url=self.base_urls["idp"])
 
 
 class LiveTransport(Transport):

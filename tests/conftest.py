@@ -28,6 +28,7 @@ from mock_idp.state import IdpState
 sys.path.insert(0, str(Path(__file__).parent))
 
 from api_support import DictTokenValidator  # noqa: E402
+from plugin_support import serve_tn_mock  # noqa: E402
 
 
 @dataclass
@@ -105,3 +106,10 @@ def api_app(catalog: Catalog, validator: DictTokenValidator) -> Flask:
 @pytest.fixture
 def client(api_app: Flask) -> object:
     return api_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def external_tn_mock_url() -> Iterator[str]:
+    """Base URL of a ``tn-mock serve`` subprocess, one per xdist worker."""
+    with serve_tn_mock() as url:
+        yield url

@@ -62,37 +62,76 @@ def test_marker_misspelled_keyword_fails(pytester: pytest.Pytester) -> None:
     )
 
 
-def test_state_does_not_leak_between_tests(pytester: pytest.Pytester) -> None:
+LEAK_CHECK = """
+SHARED = {}
+
+def test_first(tn_mock, tn_login, tn_clock, tn_users, tn_faults):
+    tokens = tn_login()
+    tn_clock.freeze(1_000_000)
+    tn_users.add("kees", sub="2001")
+    tn_faults.fail("jwks", status=500)
+    tn_mock.control.rotate_key()
+    SHARED["token"] = tokens.access_token
+    SHARED["keys"] = tn_mock.control.keys()
+    assert tn_mock.journal.count() == 2
+
+def test_second(tn_mock, tn_clock, tn_journal, tn_faults):
+    assert tn_journal.entries() == []
+    assert tn_faults.pending() == []
+    assert tn_mock.control.keys() == SHARED["keys"]
+    assert not tn_clock.frozen
+    assert tn_clock.now() > 1_700_000_000
+    response = tn_mock.http.get(
+        tn_mock.idp.userinfo_endpoint,
+        headers={"Authorization": "Bearer " + SHARED["token"]},
+    )
+    assert response.status_code == 401
+    assert tn_mock.mint("kees") is None
+"""
+
+
+@pytest.mark.parametrize("transport", ["live", "intercept", "external"])
+def test_state_does_not_leak_between_tests(
+    pytester: pytest.Pytester, request: pytest.FixtureRequest, transport: str
+) -> None:
+    pytester.makepyfile(LEAK_CHECK)
+
+    result = pytester.runpytest_inprocess(
+        "-p", "no:randomly", *transport_options(request, transport)
+    )
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*ControlError: unknown user 'kees'; known users*"])
+
+
+@pytest.mark.parametrize("transport", ["live", "external"])
+def test_dropped_connection_reaches_client(
+    pytester: pytest.Pytester, request: pytest.FixtureRequest, transport: str
+) -> None:
     pytester.makepyfile(
         """
+        import pytest
         import requests
 
-        SHARED = {}
+        def test_drop(tn_mock, tn_faults, tn_tokens, tn_journal):
+            tn_faults.drop("userinfo")
 
-        def test_first(tn_mock, tn_login, tn_clock, tn_users):
-            tokens = tn_login()
-            tn_clock.freeze(1_000_000)
-            tn_users.add("kees", sub="2001")
-            SHARED["token"] = tokens.access_token
-            assert tn_mock.journal.count() == 2
-
-        def test_second(tn_mock, tn_clock, tn_journal):
-            assert tn_journal.entries() == []
-            assert not tn_clock.frozen
-            assert tn_clock.now() > 1_700_000_000
-            response = tn_mock.http.get(
-                tn_mock.idp.userinfo_endpoint,
-                headers={"Authorization": "Bearer " + SHARED["token"]},
-            )
-            assert response.status_code == 401
-            assert tn_mock.mint("kees") is None
+            with pytest.raises(requests.ConnectionError):
+                tn_mock.userinfo(tn_tokens.access_token)
+            assert tn_journal.last(endpoint="userinfo")["dropped"] is True
         """
     )
 
-    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result = pytester.runpytest_inprocess(*transport_options(request, transport))
 
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*user 'kees' not found*"])
+    result.assert_outcomes(passed=1)
+
+
+def transport_options(request: pytest.FixtureRequest, transport: str) -> list[str]:
+    """Return the options of an inner pytest run that uses ``transport``."""
+    if transport == "external":
+        return ["--tn-mock-url", request.getfixturevalue("external_tn_mock_url")]
+    return ["--tn-mock-transport", transport]
 
 
 def test_server_exception_fails_the_test_that_caused_it(
@@ -161,6 +200,21 @@ def test_external_url_rejected_with_xdist(
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*cannot serve several pytest-xdist workers*"])
+
+
+def test_external_url_allowed_in_run_inside_worker(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    external_tn_mock_url: str,
+) -> None:
+    # A pytest run started inside an xdist worker inherits its environment
+    # but is a single process of its own.
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "2")
+    pytester.makepyfile("def test_reset(tn_mock): assert tn_mock.app is None")
+
+    result = pytester.runpytest_inprocess("--tn-mock-url", external_tn_mock_url)
+
+    result.assert_outcomes(passed=1)
 
 
 def test_ini_transport_must_be_known(pytester: pytest.Pytester) -> None:

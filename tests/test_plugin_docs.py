@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "pytest-plugin.md"
+CHECKOUT = Path(__file__).resolve().parent.parent
+DOC = CHECKOUT / "docs" / "pytest-plugin.md"
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 EXAMPLES = PYTHON_BLOCK.findall(DOC.read_text(encoding="utf-8"))
 
@@ -17,7 +18,11 @@ def test_doc_has_examples() -> None:
 
 
 @pytest.mark.parametrize("source", EXAMPLES, ids=range(len(EXAMPLES)))
-def test_doc_example_passes(pytester: pytest.Pytester, source: str) -> None:
+def test_doc_example_passes(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    # An example that starts `tn-mock serve` must run this checkout's copy.
+    monkeypatch.setenv("PYTHONPATH", str(CHECKOUT))
     pytester.makepyfile(test_example=source)
 
     result = pytester.runpytest_inprocess("-W", "error")

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 
@@ -14,15 +23,22 @@ from pytest_plugin.handles import LoginError
 from pytest_plugin.handles import TokenSet
 from pytest_plugin.mock import TnMock
 
-# NOTE: "external" joins this list when mock_idp.control_client exists,
-# because driving a separate process needs its /_mock/ control API.
-TRANSPORTS = ["live", "intercept"]
+TRANSPORTS = ["live", "intercept", "external"]
 
 
 @pytest.fixture(params=TRANSPORTS)
 def tn_transport(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     return name
+
+
+@pytest.fixture
+def tn_mock_url(request: pytest.FixtureRequest, tn_transport: str) -> str | None:
+    # Each xdist worker starts its own server, so no instance is shared.
+    if tn_transport != "external":
+        return None
+    url: str = request.getfixturevalue("external_tn_mock_url")
+    return url
 
 
 def test_login_and_userinfo(tn_mock: TnMock, tn_idp: IdpInfo) -> None:
@@ -46,6 +62,57 @@ def test_issuer_matches_transport(tn_mock: TnMock, tn_transport: str) -> None:
     assert discovery["token_endpoint"] == tn_mock.idp.token_endpoint
     if tn_transport == "intercept":
         assert tn_mock.idp.issuer == "https://inlog.tnl.nu/o"
+    if tn_transport == "external":
+        assert tn_mock.app is None
+
+
+def test_minted_id_token_names_transport_issuer(
+    tn_mint: Callable[..., TokenSet], tn_idp: IdpInfo
+) -> None:
+    tokens = tn_mint(scopes="openid profile")
+    assert tokens.id_token is not None
+
+    claims = decode_unverified(tokens.id_token)
+
+    assert claims["iss"] == tn_idp.issuer
+    assert claims["aud"] == "test-client"
+
+
+@pytest.mark.tn_mock(user="fatima")
+def test_marker_user_is_auto_approved_without_hint(
+    tn_mock: TnMock, tn_idp: IdpInfo
+) -> None:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    authorize = requests.get(
+        tn_idp.authorization_endpoint,
+        params={
+            "response_type": "code",
+            "client_id": tn_idp.client_id,
+            "redirect_uri": tn_idp.redirect_uri,
+            "scope": "openid",
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        },
+        allow_redirects=False,
+        timeout=5,
+    )
+    code = parse_qs(urlsplit(authorize.headers["Location"]).query)["code"][0]
+    exchange = requests.post(
+        tn_idp.token_endpoint,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": tn_idp.redirect_uri,
+            "code_verifier": verifier,
+            "client_id": tn_idp.client_id,
+        },
+        timeout=5,
+    )
+
+    claims = decode_unverified(exchange.json()["id_token"])
+
+    assert claims["sub"] == "1002"
 
 
 def test_refresh_rotates_refresh_token(tn_mock: TnMock) -> None:
@@ -74,8 +141,10 @@ def test_refresh_without_rotation_keeps_token(tn_mock: TnMock) -> None:
 def test_expiry_through_clock(
     tn_mock: TnMock, tn_clock: Clock, tn_api: ApiInfo
 ) -> None:
-    tokens = tn_mock.login()
+    # Frozen before the login, because the IDP stamps tokens in whole
+    # seconds: a clock frozen later may have spent part of the first one.
     tn_clock.freeze()
+    tokens = tn_mock.login()
     forms = tn_api.forms_url + "/api/v1/Forms/Latest"
 
     tn_clock.advance(35999)
@@ -114,7 +183,9 @@ def test_api_rejects_insufficient_scope(tn_tokens: TokenSet, tn_api: ApiInfo) ->
     assert 'error="insufficient_scope"' in answer.headers["WWW-Authenticate"]
 
 
-def test_injected_outage(tn_mock: TnMock, tn_faults: Faults) -> None:
+def test_injected_outage(
+    tn_mock: TnMock, tn_faults: Faults, tn_journal: Journal
+) -> None:
     tn_faults.outage("/o/token/", retry_after=30)
 
     with pytest.raises(LoginError, match="HTTP 503 temporarily_unavailable"):
@@ -122,6 +193,24 @@ def test_injected_outage(tn_mock: TnMock, tn_faults: Faults) -> None:
     tokens = tn_mock.login()
 
     assert tokens.access_token
+    assert tn_faults.pending() == []
+    assert tn_journal.count(endpoint="token", status=503) == 1
+    assert tn_journal.count(endpoint="token", status=200) == 1
+
+
+def test_queued_error_on_api(
+    tn_faults: Faults, tn_tokens: TokenSet, tn_api: ApiInfo
+) -> None:
+    tn_faults.fail("/api/v1/Forms/*", error="invalid_token", times=2)
+    forms = tn_api.forms_url + "/api/v1/Forms/Latest"
+
+    answers = [
+        requests.get(forms, headers=tn_tokens.authorization, timeout=5)
+        for _ in range(3)
+    ]
+
+    assert [answer.status_code for answer in answers] == [401, 401, 200]
+    assert 'error="invalid_token"' in answers[0].headers["WWW-Authenticate"]
 
 
 def test_journal_records_code_exchange(tn_mock: TnMock, tn_journal: Journal) -> None:
@@ -139,3 +228,11 @@ def test_journal_records_code_exchange(tn_mock: TnMock, tn_journal: Journal) -> 
     assert exchanges[1]["form"]["refresh_token"] == tn_journal.redact(
         tokens.refresh_token
     )
+
+
+def decode_unverified(jwt: str) -> dict[str, Any]:
+    payload = jwt.split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims
