@@ -13,6 +13,8 @@ from flask import jsonify
 from flask import redirect
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
 
 from .config import IdpConfig
@@ -51,6 +53,7 @@ def create_app(config: IdpConfig | None = None, **overrides: Any) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
+    drop_authlib_debug_records()
     state = IdpState(config)
     app.extensions["tn_mock_state"] = state
     app.extensions["tn_mock_idp"] = IdpServer(state)
@@ -79,6 +82,29 @@ def get_controller(app: Flask) -> Controller:
     return controller
 
 
+class _DropDebugRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_DROP_DEBUG = _DropDebugRecords()
+
+
+def drop_authlib_debug_records() -> None:
+    """Keep authlib's DEBUG records out of every log, whatever the levels.
+
+    authlib 1.9 logs each issued token at DEBUG
+    ("Issue token ..."), and this project never logs a token. A filter
+    on each authlib logger holds even when a test sets all loggers to
+    DEBUG; a level would not.
+    """
+    for name in list(logging.root.manager.loggerDict):
+        if name == "authlib" or name.startswith("authlib."):
+            logger = logging.getLogger(name)
+            if _DROP_DEBUG not in logger.filters:
+                logger.addFilter(_DROP_DEBUG)
+
+
 def get_state(app: Flask) -> IdpState:
     state: IdpState = app.extensions["tn_mock_state"]
     return state
@@ -92,6 +118,13 @@ def _register_handlers(app: Flask) -> None:
         error = request.routing_exception
         if isinstance(error, RequestRedirect):
             return redirect(error.new_url, 301)  # type: ignore[return-value]
+
+        # werkzeug redirects only when the slashed rule allows the method;
+        # Django redirects whenever the slashed path exists, so GET /o/token
+        # answers 301 and then 405.
+        if isinstance(error, NotFound) and _slashed_path_exists(app, request.path):
+            target = request.full_path.replace(request.path, request.path + "/", 1)
+            return redirect(target.rstrip("?"), 301)  # type: ignore[return-value]
         return None
 
     @app.errorhandler(HTTPException)
@@ -118,3 +151,15 @@ def _register_handlers(app: Flask) -> None:
         )
         response.status_code = 500
         return response
+
+
+def _slashed_path_exists(app: Flask, path: str) -> bool:
+    if path.endswith("/"):
+        return False
+    try:
+        app.url_map.bind("localhost").match(path + "/", method="GET")
+    except MethodNotAllowed:
+        return True
+    except (NotFound, RequestRedirect):
+        return False
+    return True

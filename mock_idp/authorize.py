@@ -10,7 +10,6 @@ from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnauthorizedClientError
-from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oidc.core.errors import ConsentRequiredError
 from authlib.oidc.core.errors import LoginRequiredError
 from flask import Response
@@ -22,6 +21,8 @@ from .consent import CONSENT_FORM
 from .consent import render_consent
 from .csrf import is_csrf_token_valid
 from .csrf import issue_csrf_token
+from .errors import UnsupportedResponseTypeError
+from .errors import quote_value
 from .models import Client
 from .models import User
 from .server import IdpServer
@@ -70,7 +71,12 @@ def handle_authorize(server: IdpServer) -> Response:
     fragment = args.get("response_mode") == "fragment"
     try:
         validate_response_type(client, redirect_uri)
-        user = current_user(server)
+        # In auto-approve mode the chosen test user counts as logged in, so
+        # that prompt=none gets a code instead of login_required.
+        if server.state.config.auto_approve:
+            user: User | None = _auto_user(server, redirect_uri)
+        else:
+            user = current_user(server)
         grant = server.get_consent_grant(end_user=user)
         return _decide(server, grant, user, redirect_uri)
     except OAuth2Error as error:
@@ -137,15 +143,15 @@ def validate_response_type(client: Client, redirect_uri: str) -> None:
     }:
         raise UnauthorizedClientError(
             f"Client '{client.client_id}' may only use response_type=code, "
-            f"not '{response_type}'.",
+            f"not '{quote_value(response_type)}'.",
             redirect_uri=redirect_uri,
         )
-    error = UnsupportedResponseTypeError(
-        f"Unsupported response_type '{response_type}'; send response_type=code.",
+    raise UnsupportedResponseTypeError(
         response_type,
+        f"Unsupported response_type '{quote_value(response_type)}'; send "
+        "response_type=code.",
         redirect_uri=redirect_uri,
     )
-    raise error
 
 
 def current_user(server: IdpServer) -> User | None:
@@ -157,15 +163,22 @@ def current_user(server: IdpServer) -> User | None:
     if user is None:
         return None
 
+    # The login and consent pages post back to this endpoint, so prompt=login
+    # and max_age are judged on the GET that starts the flow only. Otherwise
+    # max_age=0 would send the user back to the login page after every post.
+    # A post from the login form logs in the user it names, whatever the
+    # session holds.
+    if request.method == "POST":
+        return user
+
     prompts = request.args.get("prompt", "").split()
-    if "login" in prompts and request.method == "GET":
+    if "login" in prompts:
         return None
 
-    # max_age is judged on the GET that starts the flow only: the login and
-    # consent pages post back to this endpoint, and a max_age of 0 would
-    # otherwise send the user back to the login page after every post.
-    max_age = request.args.get("max_age")
-    if max_age is not None and max_age.isdigit() and request.method == "GET":
+    # ASCII digits only: str.isdigit() accepts characters such as "²" that
+    # int() rejects.
+    max_age = request.args.get("max_age", "")
+    if max_age.isascii() and max_age.isdigit():
         auth_time = float(session.get("auth_time", 0))
         if server.state.clock.now() - auth_time > int(max_age):
             return None
@@ -176,8 +189,7 @@ def _decide(
     server: IdpServer, grant: Any, user: User | None, redirect_uri: str
 ) -> Response:
     state = server.state
-    if state.config.auto_approve:
-        user = _auto_user(server, redirect_uri)
+    if state.config.auto_approve and user is not None:
         return _issue_code(server, grant, user, auth_time=state.clock.issue_time())
 
     if request.method == "POST":
@@ -267,7 +279,8 @@ def _auto_user(server: IdpServer, redirect_uri: str) -> User:
                 f"{u.config.username} (sub {u.sub})" for u in store.users()
             )
             raise AccessDeniedError(
-                f"login_hint '{hint}' names no test user; known users: {known}.",
+                f"login_hint '{quote_value(hint)}' names no test user; "
+                f"known users: {quote_value(known)}.",
                 redirect_uri=redirect_uri,
             )
         return user

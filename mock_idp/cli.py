@@ -32,7 +32,9 @@ SECRET_PARAMETERS = re.compile(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tn-mock",
-        description="Offline fake of the Techniek Nederland IDP and APIs.",
+        description=(
+            "Offline fake of the Techniek Nederland identity provider and APIs."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -100,6 +102,11 @@ def resolve_options(args: argparse.Namespace, env: Mapping[str, str]) -> dict[st
 
 
 def create_wsgi_app(options: Mapping[str, Any]) -> Any:
+    """Build the app for ``options['part']``: all, idp or api."""
+    part = options.get("part", "all")
+    if part == "api":
+        return _create_api_app(options)
+
     from .app import create_app
     from .config import load_config
 
@@ -108,11 +115,32 @@ def create_wsgi_app(options: Mapping[str, Any]) -> Any:
         if options.get(name) is not None:
             overrides[name] = options[name]
     config = load_config(options.get("config"), **overrides)
-    return create_app(config)
+    if part == "idp":
+        return create_app(config)
+
+    from mock_api.mount import create_combined_app
+
+    return create_combined_app(config)
+
+
+def _create_api_app(options: Mapping[str, Any]) -> Any:
+    # The APIs run apart from the IDP: tokens are checked by RFC 7662
+    # introspection with the API's own client credentials.
+    from mock_api.service import create_api_service
+
+    return create_api_service(
+        str(options["idp_url"]),
+        client_id=options.get("api_client_id", "forms-api"),
+        client_secret=options.get("api_client_secret", "forms-api-secret"),
+    )
 
 
 class RedactingRequestHandler(WSGIRequestHandler):
     """One log line per request, with secret query values removed."""
+
+    # The handler writes status, headers and body separately; without
+    # TCP_NODELAY the client's delayed ACK adds about 40 ms to a response.
+    disable_nagle_algorithm = True
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         line = SECRET_PARAMETERS.sub(r"\1[redacted]", self.path)
@@ -120,15 +148,31 @@ class RedactingRequestHandler(WSGIRequestHandler):
 
 
 def print_banner(options: Mapping[str, Any], app: Any) -> None:
+    base = f"http://{options['host']}:{options['port']}"
+    lines = [
+        "tn-mock: TEST identity provider and APIs. Not the real Techniek Nederland "
+        "service; never use it for real logins."
+    ]
+    if options.get("part", "all") != "api":
+        lines += _idp_banner(base, app)
+    if options.get("part", "all") != "idp":
+        lines += [
+            f"  APIs:       {base}/api/v1/ (Forms, FGO+ and Reports; "
+            "Authorization: Bearer <access_token>)",
+            f"  OpenAPI:    {base}/swagger/v1/swagger.json",
+        ]
+    if options.get("part") == "api":
+        lines.append(f"  tokens checked by introspection at {options['idp_url']}")
+    print("\n".join(lines), flush=True)
+
+
+def _idp_banner(base: str, app: Any) -> list[str]:
     from .app import get_state
 
-    base = f"http://{options['host']}:{options['port']}"
     state = get_state(app)
     issuer = state.config.issuer or f"{base}/o"
     mode = "auto-approve" if state.config.auto_approve else "interactive login"
     lines = [
-        "tn-mock: TEST identity provider and APIs. Not the real Techniek Nederland "
-        "service; never use it for real logins.",
         f"  issuer:     {issuer}",
         f"  discovery:  {issuer}/.well-known/openid-configuration/",
         f"  mode:       {mode}",
@@ -140,15 +184,22 @@ def print_banner(options: Mapping[str, Any], app: Any) -> None:
             lines.append(f"              redirect_uri {uri}")
     lines.append("  test users (password = user name):")
     for user in state.store.users():
+        config = user.config
         lines.append(
-            f"{'':14}{user.config.username:<8} sub {user.sub}  {user.config.name}"
+            f"              {config.username:<8} sub {user.sub}  {config.name}"
         )
-    print("\n".join(lines), flush=True)
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     options = resolve_options(args, os.environ)
+    if options["part"] == "api" and not options.get("idp_url"):
+        parser.error(
+            "serve api needs --idp-url (or TN_MOCK_IDP_URL), the IDP's base URL, "
+            "e.g. http://127.0.0.1:8080"
+        )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     app = create_wsgi_app(options)

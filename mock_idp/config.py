@@ -148,6 +148,9 @@ class IdpConfig:
     error_profile: ErrorProfile = "reference"
     pkce_methods: tuple[str, ...] = ("S256", "plain")
     auto_approve: bool = False
+    #: Username or sub that auto-approve logs in when the request has no
+    #: ``login_hint``; ``None`` picks the first user.
+    default_user: str | None = None
     access_token_format: str = "opaque"
     #: ``aud`` of JWT access tokens: the APIs' base URLs. The reference
     #: issues opaque tokens only, so this is the mock's own choice.
@@ -255,6 +258,15 @@ def _validate(values: dict[str, Any]) -> None:
     if not methods or not set(methods) <= {"S256", "plain"}:
         raise ConfigError(
             f"pkce_methods must be a non-empty subset of S256, plain; got {methods!r}"
+        )
+    default_user = values.get("default_user")
+    users = values.get("users", DEFAULT_USERS)
+    if default_user is not None and not any(
+        default_user in (user.username, user.sub) for user in users
+    ):
+        known = ", ".join(user.username for user in users)
+        raise ConfigError(
+            f"default_user {default_user!r} names no configured user; users: {known}"
         )
     token_format = values.get("access_token_format", "opaque")
     if token_format not in ACCESS_TOKEN_FORMATS:

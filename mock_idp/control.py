@@ -33,20 +33,57 @@ from .faults import FaultError
 from .faults import FaultQueue
 from .journal import Journal
 from .journal import fingerprint
+from .models import User
 from .scopes import validate_scope
 from .state import IdpState
 from .token_admin import TokenAdminError
 from .token_admin import find_token
 from .token_admin import mint_token
 
-__all__ = ["Controller", "ControlError"]
+__all__ = ["Controller", "ControlError", "RequestControls"]
 
 
-class Controller:
-    def __init__(self, state: IdpState, faults: FaultQueue, journal: Journal) -> None:
-        self.state = state
+class RequestControls:
+    """Scripted failures and the request journal of one app.
+
+    The IDP's :class:`Controller` adds everything else; an API served apart
+    from the IDP has only these.
+    """
+
+    def __init__(self, faults: FaultQueue, journal: Journal) -> None:
         self.faults = faults
         self.request_journal = journal
+
+    def queue_failure(self, endpoint: str, **options: Any) -> dict[str, Any]:
+        """Queue a failure; the options are the fields of ``faults.Fault``."""
+        check_string("endpoint", endpoint)
+        check_failure_options(options)
+        try:
+            return self.faults.queue(endpoint, **options).to_dict()
+        except FaultError as error:
+            raise ControlError(error.field, str(error)) from error
+
+    def clear_failures(self) -> dict[str, Any]:
+        self.faults.clear()
+        return {"cleared": True}
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [fault.to_dict() for fault in self.faults.pending()]
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """Return recorded requests; filters as in ``Journal.entries``."""
+        converted = check_journal_filters(filters)
+        return [entry.to_dict() for entry in self.request_journal.entries(**converted)]
+
+    def clear_journal(self) -> dict[str, Any]:
+        self.request_journal.clear()
+        return {"cleared": True}
+
+
+class Controller(RequestControls):
+    def __init__(self, state: IdpState, faults: FaultQueue, journal: Journal) -> None:
+        super().__init__(faults, journal)
+        self.state = state
 
     def reset(self) -> dict[str, Any]:
         """Return to the configured start state; the signing keys stay."""
@@ -121,6 +158,9 @@ class Controller:
         """Change run-time settings; see :data:`SETTINGS` for the names."""
         for name, value in settings.items():
             check_setting(name, value)
+        if settings.get("default_user") is not None:
+            user = self._find_user("default_user", settings["default_user"])
+            settings["default_user"] = user.config.username
         self.state.configure(**settings)
         return self.settings()
 
@@ -248,31 +288,6 @@ class Controller:
 
     # Failures and the journal
 
-    def queue_failure(self, endpoint: str, **options: Any) -> dict[str, Any]:
-        """Queue a failure; the options are the fields of ``faults.Fault``."""
-        check_string("endpoint", endpoint)
-        check_failure_options(options)
-        try:
-            return self.faults.queue(endpoint, **options).to_dict()
-        except FaultError as error:
-            raise ControlError(error.field, str(error)) from error
-
-    def clear_failures(self) -> dict[str, Any]:
-        self.faults.clear()
-        return {"cleared": True}
-
-    def failures(self) -> list[dict[str, Any]]:
-        return [fault.to_dict() for fault in self.faults.pending()]
-
-    def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        """Return recorded requests; filters as in ``Journal.entries``."""
-        converted = check_journal_filters(filters)
-        return [entry.to_dict() for entry in self.request_journal.entries(**converted)]
-
-    def clear_journal(self) -> dict[str, Any]:
-        self.request_journal.clear()
-        return {"cleared": True}
-
     # Users, clients and consents
 
     def add_user(self, username: str, **claims: Any) -> dict[str, Any]:
@@ -347,6 +362,14 @@ class Controller:
         for token in tokens:
             store.expire(token, "access_token")
         return len(tokens)
+
+    def _find_user(self, field: str, name_or_sub: str) -> User:
+        user = self.state.store.find_user(name_or_sub)
+        if user is None:
+            raise ControlError(
+                field, f"unknown user {name_or_sub!r}; {self._known_users()}"
+            )
+        return user
 
     def _known_users(self) -> str:
         users = self.state.store.users()

@@ -29,6 +29,7 @@ SETTINGS = {
     "refresh_grace_seconds": "int",
     "error_profile": "str",
     "auto_approve": "bool",
+    "default_user": "str | None",
     "jwks_max_age": "int",
 }
 
@@ -115,6 +116,8 @@ def check_setting(name: str, value: Any) -> None:
         )
     elif name == "error_profile" and value not in ("reference", "rfc"):
         raise ControlError(name, f"{name} must be 'reference' or 'rfc', got {value!r}")
+    elif name == "default_user" and value is not None:
+        check_string(name, value)
 
 
 #: Option types of :meth:`Controller.queue_failure`.

@@ -93,6 +93,7 @@ SETTING_FIELDS: Schema = {
     "refresh_grace_seconds": INTEGER,
     "error_profile": {"type": "string", "enum": ["reference", "rfc"]},
     "auto_approve": BOOLEAN,
+    "default_user": {"type": "string", "minLength": 1, "nullable": True},
     "jwks_max_age": INTEGER,
 }
 
@@ -279,10 +280,26 @@ ROUTES = (
 ROUTES_BY_ACTION = {route.action: route for route in ROUTES}
 
 
-def create_openapi_document() -> dict[str, Any]:
-    """Build the OpenAPI 3.0 document of the control API from :data:`ROUTES`."""
+#: The operations of an API served apart from the IDP: its own failures and
+#: journal, a reset of both, and the IDP's clock to read.
+API_ACTIONS = frozenset(
+    {
+        "reset",
+        "clock",
+        "failures",
+        "queue_failure",
+        "clear_failures",
+        "journal",
+        "clear_journal",
+    }
+)
+API_ROUTES = tuple(route for route in ROUTES if route.action in API_ACTIONS)
+
+
+def create_openapi_document(routes: tuple[Route, ...] = ROUTES) -> dict[str, Any]:
+    """Build the OpenAPI 3.0 document of the control API from ``routes``."""
     paths: dict[str, Any] = {}
-    for route in ROUTES:
+    for route in routes:
         operation = paths.setdefault(route.openapi_path, {})
         operation[route.method.lower()] = _operation(route)
 

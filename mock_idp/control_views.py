@@ -27,8 +27,6 @@ from .control_routes import create_openapi_document
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("control", __name__, url_prefix=PREFIX)
-
 
 def controller() -> Controller:
     found: Controller = current_app.extensions["tn_mock_controller"]
@@ -89,15 +87,25 @@ def _read_json_object() -> dict[str, Any]:
     return body
 
 
-for _route in ROUTES:
-    bp.add_url_rule(
-        _route.rule,
-        endpoint=_route.action,
-        view_func=_make_view(_route),
-        methods=[_route.method],
-    )
+def create_control_blueprint(routes: tuple[Route, ...] = ROUTES) -> Blueprint:
+    """Serve ``routes`` and their OpenAPI document under ``/_mock/``.
+
+    The views call the controller in ``app.extensions["tn_mock_controller"]``.
+    """
+    blueprint = Blueprint("control", __name__, url_prefix=PREFIX)
+    for route in routes:
+        blueprint.add_url_rule(
+            route.rule,
+            endpoint=route.action,
+            view_func=_make_view(route),
+            methods=[route.method],
+        )
+
+    def openapi() -> Response:
+        return jsonify(create_openapi_document(routes))
+
+    blueprint.add_url_rule("/openapi.json", "openapi", openapi, methods=["GET"])
+    return blueprint
 
 
-@bp.route("/openapi.json", methods=["GET"])
-def openapi() -> Response:
-    return jsonify(create_openapi_document())
+bp = create_control_blueprint()

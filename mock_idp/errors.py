@@ -9,12 +9,16 @@ one departure, named after the situation it covers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from authlib.oauth2.rfc6749 import InvalidClientError as _InvalidClientError
 from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnsupportedGrantTypeError
+from authlib.oauth2.rfc6749 import (
+    UnsupportedResponseTypeError as _UnsupportedResponseTypeError,
+)
 
 from .config import ErrorProfile
 
@@ -22,7 +26,23 @@ __all__ = [
     "DEVIATIONS",
     "InvalidClientError",
     "Profile",
+    "UnsupportedResponseTypeError",
+    "quote_value",
 ]
+
+#: Characters RFC 6749 section 5.2 allows in error_description, besides
+#: letters and digits, that stay readable when a request value is shown.
+_DESCRIPTION_SAFE = " !#$&'()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def quote_value(value: str) -> str:
+    """Percent-encode a request value for use in an ``error_description``.
+
+    RFC 6749 section 5.2 allows only printable ASCII without '"' and '\\'
+    there, and authlib raises ValueError for anything else, so a value
+    such as ``scope=é`` would otherwise end in a 500.
+    """
+    return quote(value, safe=_DESCRIPTION_SAFE)
 
 
 class InvalidClientError(_InvalidClientError):  # type: ignore[misc]
@@ -37,6 +57,23 @@ class InvalidClientError(_InvalidClientError):  # type: ignore[misc]
     def __init__(self, description: str) -> None:
         super().__init__(description=description)
         self.status_code = 401
+
+
+class UnsupportedResponseTypeError(_UnsupportedResponseTypeError):  # type: ignore[misc]
+    """``unsupported_response_type`` that keeps the given description.
+
+    authlib's class replaces any description with its own fixed text.
+    """
+
+    def __init__(self, response_type: str, description: str, redirect_uri: str) -> None:
+        super().__init__(
+            quote_value(response_type),
+            description=description,
+            redirect_uri=redirect_uri,
+        )
+
+    def get_error_description(self) -> str:
+        return str(self.description)
 
 
 #: The reference server's departures from the RFCs, for the docs and tests.
@@ -88,7 +125,8 @@ class Profile:
     def redirect_uri_mismatch(self, sent: str, expected: str) -> OAuth2Error:
         description = (
             f"Mismatching redirect URI. The authorization request used "
-            f"'{expected}', the token request sent '{sent}'; send the same value."
+            f"'{quote_value(expected)}', the token request sent "
+            f"'{quote_value(sent)}'; send the same value."
         )
         if self.rfc:
             return InvalidGrantError(description)
@@ -99,7 +137,7 @@ class Profile:
             return None
         return InvalidRequestError(
             f"Missing 'redirect_uri'. The authorization request sent "
-            f"'{expected}', so the token request must send it too."
+            f"'{quote_value(expected)}', so the token request must send it too."
         )
 
     @property

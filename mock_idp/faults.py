@@ -305,6 +305,12 @@ def drop_connection() -> Response:
         )
 
     g.tn_mock_dropped = True
+    # The client sees the closed socket before after_request hooks run, so
+    # the journal entry is marked first: a test that reads the journal
+    # right after its ConnectionError finds the drop recorded.
+    entry = g.get("tn_mock_entry")
+    if entry is not None:
+        entry.dropped = True
     try:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:

@@ -19,6 +19,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core import OpenIDToken
 
+from .errors import quote_value
 from .models import AuthorizationCode
 from .models import Client
 from .models import Token
@@ -235,6 +236,14 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_AUTH_METHODS
+    server: IdpServer
+
+    def validate_requested_scope(self) -> None:
+        # authlib checks only against the server's scopes; a client gets no
+        # scope it is not registered for.
+        scopes = self.server.state.config.scopes
+        allowed = self.request.client.config.allowed_scopes
+        validate_scope(self.request.payload.scope, scopes, allowed)
 
 
 class _IdTokenClaims:
@@ -315,7 +324,8 @@ class PkceChallenge(CodeChallenge):  # type: ignore[misc]
             )
         if method is not None and method not in supported:
             raise InvalidRequestError(
-                f"Unsupported code_challenge_method '{method}'; use one of "
+                f"Unsupported code_challenge_method '{quote_value(method)}'; "
+                "use one of "
                 f"{', '.join(supported)} (case sensitive).",
                 redirect_uri=redirect_uri,
             )

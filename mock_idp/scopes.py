@@ -6,6 +6,8 @@ from collections.abc import Collection
 
 from authlib.oauth2.rfc6749 import InvalidScopeError
 
+from .errors import quote_value
+
 
 def validate_scope(
     requested: str | None, known: Collection[str], allowed: Collection[str]
@@ -29,9 +31,9 @@ def validate_scope(
     if "," in requested:
         names = [name.strip() for name in requested.split(",") if name.strip()]
         raise InvalidScopeError(
-            f"Invalid scope '{requested}': scopes are separated by commas. "
-            f"RFC 6749 section 3.3 separates scopes with spaces; send "
-            f"scope='{' '.join(names)}'."
+            f"Invalid scope '{quote_value(requested)}': scopes are separated by "
+            f"commas. RFC 6749 section 3.3 separates scopes with spaces; send "
+            f"scope='{quote_value(' '.join(names))}'."
         )
 
     names = requested.split()
@@ -42,18 +44,20 @@ def validate_scope(
     forbidden = [name for name in names if name not in allowed]
     if forbidden:
         raise InvalidScopeError(
-            f"Scope(s) {', '.join(forbidden)} are not allowed for this client; "
-            f"allowed: {' '.join(allowed)}."
+            f"Scope(s) {quote_value(', '.join(forbidden))} are not allowed for "
+            "this client; "
+            f"allowed: {quote_value(' '.join(allowed)) or '(none)'}."
         )
 
 
 def _describe_unknown(unknown: list[str], known: Collection[str]) -> str:
     message = (
-        f"Unknown scope(s): {', '.join(unknown)}. Known scopes: {' '.join(known)}."
+        f"Unknown scope(s): {quote_value(', '.join(unknown))}. "
+        f"Known scopes: {quote_value(' '.join(known))}."
     )
     by_lower = {name.lower(): name for name in known}
     hints = [
-        f"'{by_lower[name.lower()]}' instead of '{name}'"
+        f"'{quote_value(by_lower[name.lower()])}' instead of '{quote_value(name)}'"
         for name in unknown
         if name.lower() in by_lower
     ]

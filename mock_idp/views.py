@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 from typing import Any
 from urllib.parse import unquote
 
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import UnauthorizedClientError
@@ -19,10 +19,14 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
+from joserfc import jwt
+from joserfc.errors import JoseError
 
 from .authorize import handle_authorize
 from .errors import InvalidClientError
+from .errors import quote_value
 from .keys import SIGNING_ALGORITHM
+from .models import Client
 from .models import Token
 from .server import IdpServer
 
@@ -91,6 +95,7 @@ def _validate_token_request(server: IdpServer) -> None:
             )
         raise state.profile.missing_grant_type()
 
+    validate_authorization_header()
     basic = _basic_credentials()
     client_id = basic[0] if basic else form.get("client_id")
     if not client_id:
@@ -102,7 +107,8 @@ def _validate_token_request(server: IdpServer) -> None:
     if client is None:
         known = ", ".join(c.client_id for c in state.store.clients())
         raise InvalidClientError(
-            f"Unknown client_id '{client_id}'; registered clients: {known}."
+            f"Unknown client_id '{quote_value(client_id)}'; "
+            f"registered clients: {quote_value(known)}."
         )
 
     if client.config.is_public:
@@ -135,6 +141,24 @@ def _validate_token_request(server: IdpServer) -> None:
         )
 
 
+def validate_authorization_header() -> None:
+    """Raise ``invalid_client`` for an Authorization header authlib cannot parse.
+
+    authlib 1.9's extract_basic_authorization raises ValueError when the
+    header's whitespace is not a plain space, and UnicodeDecodeError when
+    the Basic credentials are not UTF-8; either would end in a 500.
+    """
+    header = request.headers.get("Authorization")
+    if header is None:
+        return
+    if len(header.split(None, 1)) != 2:
+        raise InvalidClientError(
+            "The Authorization header is malformed; send 'Basic' and the "
+            "base64 of 'client_id:secret', separated by a space."
+        )
+    _basic_credentials()
+
+
 def _basic_credentials() -> tuple[str, str] | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -142,7 +166,7 @@ def _basic_credentials() -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # bad base64, non-ASCII text or non-UTF-8 bytes
         raise InvalidClientError(
             "The HTTP Basic credentials are not valid base64 of 'client_id:secret'."
         ) from None
@@ -261,14 +285,16 @@ def jwks() -> Response:
 @bp.route("/revoke_token/", methods=["POST"])
 def revoke_token() -> Response:
     server = idp()
-    if not request.form.get("client_id") and _basic_credentials() is None:
-        return server.handle_error_response(  # type: ignore[no-any-return]
-            None,
-            InvalidClientError(
+    try:
+        validate_authorization_header()
+        if not request.form.get("client_id") and _basic_credentials() is None:
+            raise InvalidClientError(
                 "Missing client_id: send it in the form body (public clients) or "
                 "authenticate with HTTP Basic."
-            ),
-        )
+            )
+    except InvalidClientError as error:
+        return server.handle_error_response(None, error)  # type: ignore[no-any-return]
+
     response: Response = server.create_endpoint_response("revocation")
     if response.status_code == 200:
         # The reference answers 200 with an empty body (RFC 7009 section 2.2).
@@ -280,10 +306,8 @@ def revoke_token() -> Response:
 def introspect() -> Response:
     server = idp()
     state = server.state
-    basic = _basic_credentials()
-    client_id = basic[0] if basic else request.form.get("client_id")
-    client = state.store.get_client(client_id or "")
-    if client is None or client.config.is_public or not client.config.may_introspect:
+    client = _authenticate_introspecting_client(server)
+    if client is None:
         status = state.profile.introspection_unauthenticated_status
         body = {
             "error": "invalid_client" if status == 401 else "access_denied",
@@ -298,8 +322,34 @@ def introspect() -> Response:
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="oauth"'
         return response
+
     result: Response = server.create_endpoint_response("introspection")
     return result
+
+
+def _authenticate_introspecting_client(server: IdpServer) -> Client | None:
+    """Return the confidential client the credentials prove, if it may introspect.
+
+    Checked here rather than by authlib, so that a wrong secret gets the
+    same profile-dependent status as a missing one.
+    """
+    try:
+        validate_authorization_header()
+        basic = _basic_credentials()
+    except InvalidClientError:
+        return None
+    if basic is not None:
+        client_id, secret = basic
+    else:
+        client_id = request.form.get("client_id", "")
+        secret = request.form.get("client_secret", "")
+
+    client = server.state.store.get_client(client_id)
+    if client is None or not client.config.may_introspect:
+        return None
+    if not client.check_client_secret(secret):
+        return None
+    return client
 
 
 @bp.route("/logout/", methods=["GET", "POST"])
@@ -307,11 +357,11 @@ def logout() -> Response:
     """RP-initiated logout: end the session and delete the user's tokens."""
     state = idp().state
     values = request.values
-    sub = session.get("sub")
-    client_id = values.get("client_id")
-    hint = values.get("id_token_hint")
-    if hint and not client_id:
-        client_id = _client_from_id_token(hint)
+    claims = _id_token_claims(values.get("id_token_hint", ""))
+    client_id = values.get("client_id") or _string_claim(claims, "aud")
+    # Without a session cookie (auto-approve mode, or a client calling
+    # logout from its back end) a valid id_token_hint names the user.
+    sub = session.get("sub") or _string_claim(claims, "sub")
 
     if sub and client_id:
         deleted = state.store.delete_tokens(sub=sub, client_id=client_id)
@@ -321,8 +371,6 @@ def logout() -> Response:
     target = values.get("post_logout_redirect_uri")
     client = state.store.get_client(client_id or "")
     if target and client and target in client.config.post_logout_redirect_uris:
-        from authlib.common.urls import add_params_to_uri
-
         if values.get("state"):
             target = add_params_to_uri(target, [("state", values["state"])])
         return redirect(target, 302)  # type: ignore[return-value]
@@ -340,16 +388,19 @@ def logout() -> Response:
     )
 
 
-def _client_from_id_token(id_token: str) -> str | None:
-    from joserfc import jwt
-    from joserfc.errors import JoseError
-
-    state = idp().state
+def _id_token_claims(id_token: str) -> dict[str, Any]:
+    """Return the claims of an ID token this IDP signed, or ``{}``."""
+    if not id_token:
+        return {}
     try:
         decoded = jwt.decode(
-            id_token, state.keys.public_key_set(), algorithms=[SIGNING_ALGORITHM]
+            id_token, idp().state.keys.public_key_set(), algorithms=[SIGNING_ALGORITHM]
         )
     except (JoseError, ValueError):
-        return None
-    audience = decoded.claims.get("aud")
-    return audience if isinstance(audience, str) else None
+        return {}
+    return dict(decoded.claims)
+
+
+def _string_claim(claims: dict[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    return value if isinstance(value, str) else None

@@ -12,6 +12,8 @@ import pytest
 import requests
 
 from mock_idp.app import create_app
+from mock_idp.config import ConfigError
+from mock_idp.config import load_config
 from mock_idp.control import ControlError
 from mock_idp.control_client import RemoteController
 from mock_idp.control_routes import PREFIX
@@ -73,6 +75,24 @@ def test_users_clients_settings_and_journal(control: Any, live_idp: LiveServer) 
     assert control.reset()["reset"] is True
 
 
+def test_default_user_picks_auto_approved_user(
+    control: Any, live_idp: LiveServer
+) -> None:
+    settings = control.configure(default_user="1002")
+    fatima = login(live_idp).userinfo().json()
+    control.reset()
+    jan = login(live_idp).userinfo().json()
+
+    assert settings["default_user"] == "fatima"
+    assert fatima["sub"] == "1002"
+    assert jan["sub"] == "1001"
+
+
+def test_default_user_in_config_must_exist() -> None:
+    with pytest.raises(ConfigError, match="default_user 'nobody' names no"):
+        load_config(default_user="nobody")
+
+
 @pytest.mark.parametrize(
     ("call", "field"),
     [
@@ -80,6 +100,8 @@ def test_users_clients_settings_and_journal(control: Any, live_idp: LiveServer) 
         (lambda c: c.advance(-1), "seconds"),
         (lambda c: c.configure(colour="red"), "colour"),
         (lambda c: c.configure(refresh_rotation="yes"), "refresh_rotation"),
+        (lambda c: c.configure(default_user="nobody"), "default_user"),
+        (lambda c: c.configure(default_user=""), "default_user"),
         (lambda c: c.set_lifetimes(access_token=0), "access_token"),
         (lambda c: c.set_lifetimes(client_id="nobody", code=5), "client_id"),
         (lambda c: c.queue_failure("token", status=999), "status"),
