@@ -104,6 +104,9 @@ class TnMock:
         )
         if answer.status_code == 200 and "csrf_token" in answer.text:
             answer = self._post_login_form(answer, user, password or self.password)
+        if answer.status_code == 200 and 'name="decision"' in answer.text:
+            # The first login of a user for a client shows the consent page.
+            answer = self._post_form(answer, {"form": "consent", "decision": "allow"})
         code = _code_from_redirect(answer, state)
 
         response = self.http.post(
@@ -145,13 +148,13 @@ class TnMock:
         lifetime: int | None = None,
     ) -> TokenSet:
         """Issue tokens straight from the store, without the authorize step."""
-        with self.transport.control_context():
-            body = self.control.mint_token(
-                user or self.user,
-                as_scope(scopes, self.idp.scopes),
-                client_id=client_id or self.idp.client_id,
-                lifetime=lifetime,
-            )
+        body = self.control.mint_token(
+            user or self.user,
+            as_scope(scopes, self.idp.scopes),
+            client_id=client_id or self.idp.client_id,
+            lifetime=lifetime,
+            issuer=self.idp.issuer,
+        )
         return TokenSet.from_response(body)
 
     def userinfo(self, access_token: str) -> dict[str, Any]:
@@ -171,16 +174,18 @@ class TnMock:
     def _post_login_form(
         self, page: requests.Response, user: str, password: str | None
     ) -> requests.Response:
+        return self._post_form(page, {"username": user, "password": password or user})
+
+    def _post_form(
+        self, page: requests.Response, fields: dict[str, str]
+    ) -> requests.Response:
+        """Post ``fields`` with the page's CSRF token back to the page's URL."""
         match = CSRF_FIELD.search(page.text)
         if match is None:
             raise LoginError("the login page has no csrf_token field")
         return self.http.post(
             page.url,
-            data={
-                "csrf_token": match.group(1),
-                "username": user,
-                "password": password or user,
-            },
+            data={"csrf_token": match.group(1), **fields},
             allow_redirects=False,
         )
 

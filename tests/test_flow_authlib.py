@@ -297,6 +297,15 @@ def _interactive_login(live_idp: LiveServer) -> tuple[requests.Session, dict]:
         allow_redirects=False,
         timeout=5,
     )
+    # The first login of a user for a client shows the consent page.
+    assert 'value="allow"' in answer.text
+    answer = browser.post(
+        flow.url("authorize/"),
+        params=params,
+        data={"csrf_token": csrf, "form": "consent", "decision": "allow"},
+        allow_redirects=False,
+        timeout=5,
+    )
     code = redirect_params(answer)["code"]
     tokens = flow.token(flow.exchange_data(code, verifier)).json()
     return browser, tokens

@@ -376,6 +376,15 @@ def _login_through_form(flow: Flow) -> requests.Session:
         allow_redirects=False,
         timeout=TIMEOUT,
     )
+    # The first login of a user for a client shows the consent page.
+    assert 'value="allow"' in answer.text
+    answer = browser.post(
+        flow.url("authorize/"),
+        params=params,
+        data={"csrf_token": csrf, "form": "consent", "decision": "allow"},
+        allow_redirects=False,
+        timeout=TIMEOUT,
+    )
     assert answer.status_code == 302
     assert "code" in redirect_params(answer)
     return browser
