@@ -148,13 +148,13 @@ class TnMock:
         lifetime: int | None = None,
     ) -> TokenSet:
         """Issue tokens straight from the store, without the authorize step."""
-        body = self.control.mint_token(
-            user or self.user,
-            as_scope(scopes, self.idp.scopes),
-            client_id=client_id or self.idp.client_id,
-            lifetime=lifetime,
-            issuer=self.idp.issuer,
-        )
+        with self.transport.control_context():
+            body = self.control.mint_token(
+                user or self.user,
+                as_scope(scopes, self.idp.scopes),
+                client_id=client_id or self.idp.client_id,
+                lifetime=lifetime,
+            )
         return TokenSet.from_response(body)
 
     def userinfo(self, access_token: str) -> dict[str, Any]:
