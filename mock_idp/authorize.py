@@ -285,6 +285,13 @@ def _auto_user(server: IdpServer, redirect_uri: str) -> User:
             )
         return user
 
+    # The default_user setting (checked against the users when it is set)
+    # wins over the first configured user.
+    default = server.state.config.default_user
+    user = store.find_user(default) if default else None
+    if user is not None:
+        return user
+
     users = store.users()
     if not users:
         raise AccessDeniedError(
