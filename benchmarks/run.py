@@ -127,7 +127,7 @@ class Sample:
 @dataclass(frozen=True)
 class StartupResult:
     wall_seconds: Sample
-    #: CPU time of the server process when it has answered, which depends
+    #: CPU time of the server process at its first response, which depends
     #: less on other processes' load than the wall time does.
     cpu_seconds: Sample
 
@@ -163,7 +163,7 @@ def server_command(port: int) -> list[str]:
 
 
 def query_discovery(port: int) -> bool:
-    """Return True once the server answers the discovery request with 200."""
+    """Return True if the server responds to the discovery request with 200."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
         connection.request("GET", DISCOVERY_PATH)
@@ -178,7 +178,7 @@ def query_discovery(port: int) -> bool:
 def run_server(
     timeout: float = 30.0,
 ) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
-    """Start a server; yield the process, its port and seconds to first answer."""
+    """Start a server and yield its process, port and seconds to first response."""
     port = find_free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -193,10 +193,10 @@ def run_server(
             if process.poll() is not None:
                 raise RuntimeError(
                     f"tn-mock serve exited with {process.returncode} before it "
-                    f"answered; run {shlex.join(server_command(port))} to see why"
+                    f"responded; run {shlex.join(server_command(port))} to see why"
                 )
             if time.perf_counter() - started > timeout:
-                raise RuntimeError(f"tn-mock serve did not answer within {timeout} s")
+                raise RuntimeError(f"tn-mock serve did not respond within {timeout} s")
             time.sleep(0.002)
         yield process, port, time.perf_counter() - started
     finally:
@@ -288,7 +288,7 @@ def run_code_flow(session: requests.Session, base_url: str, scope: str) -> None:
 
 
 def measure_flows(settings: Settings, scope: str) -> FlowResult:
-    """Run rounds of sequential flows on one keep-alive session."""
+    """Run rounds of sequential flows from one client thread and session."""
     rates = []
     cpu_per_flow = []
     client_cpu_per_flow = []
