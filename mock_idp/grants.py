@@ -132,7 +132,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         if sent != expected:
             raise profile.redirect_uri_mismatch(sent, expected)
 
-    @hooked  # type: ignore[untyped-decorator]
+    # Not @hooked: authlib's create_token_response already runs the hooks,
+    # and running them twice signed every ID token twice.
     def create_token_response(self) -> tuple[int, dict[str, Any], list[Any]]:
         # Claim the code before issuing, so that of several concurrent
         # exchanges of one code exactly one succeeds (RFC 6749 section 4.1.2).
