@@ -130,6 +130,9 @@ class StartupResult:
     #: CPU time of the server process at its first response, which depends
     #: less on other processes' load than the wall time does.
     cpu_seconds: Sample
+    #: Time from start to the end of a first code flow with ``openid``, which
+    #: includes generating the signing key.
+    first_id_token_seconds: Sample
 
 
 @dataclass(frozen=True)
@@ -231,11 +234,18 @@ def measure_startup(settings: Settings) -> StartupResult:
 
     wall = []
     cpu = []
+    first_id_token = []
     for _ in range(settings.startup_runs):
-        with run_server() as (process, _port, elapsed):
+        started = time.perf_counter()
+        with run_server() as (process, port, elapsed):
             wall.append(elapsed)
             cpu.append(read_cpu_seconds(process.pid))
-    return StartupResult(Sample(wall), Sample(cpu))
+            with requests.Session() as session:
+                run_code_flow(
+                    session, f"http://127.0.0.1:{port}", SCOPES["with openid"]
+                )
+            first_id_token.append(time.perf_counter() - started)
+    return StartupResult(Sample(wall), Sample(cpu), Sample(first_id_token))
 
 
 def create_pkce_pair() -> tuple[str, str]:
@@ -552,6 +562,9 @@ def render_details(results: Results, settings: Settings) -> list[str]:
         f"- wall time: {results.startup.wall_seconds.describe('s', digits=3)}",
         "- server CPU time at that moment: "
         f"{results.startup.cpu_seconds.describe('s', digits=3)}",
+        "- wall time to the end of a first code flow with `openid` (which "
+        "includes generating the signing key): "
+        f"{results.startup.first_id_token_seconds.describe('s', digits=3)}",
         "",
         "## Code flows",
         "",
