@@ -85,11 +85,11 @@ class Settings:
 
 
 FULL = Settings(
-    startup_runs=15,
+    startup_runs=10,
     warmup_flows=20,
     flow_rounds=5,
-    flows_per_round=1000,
-    pytest_runs=15,
+    flows_per_round=500,
+    pytest_runs=10,
     sign_runs=200,
     pytest_autoload=True,
 )
