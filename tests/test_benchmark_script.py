@@ -71,7 +71,7 @@ def test_quick_page_targets_have_numbers(quick_page: str) -> None:
     assert "server CPU per flow, without openid" in names
     assert "server CPU per flow, with openid" in names
     assert "server peak memory (VmHWM)" in names
-    assert "pytest start-up added by the plugin" in names
+    assert "pytest start-up CPU added by the plugin" in names
     for row in rows:
         measured = row.split("|")[4]
         assert re.search(NUMBER, measured), row
