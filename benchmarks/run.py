@@ -547,6 +547,7 @@ def render_page(results: Results, settings: Settings, command: str) -> str:
         f"{_format_load(results.load_after)} after. The machine is shared, so "
         "other processes' work shows up in the ranges.",
         "",
+        *render_load_warning(results),
         "## Targets",
         "",
         *render_targets(results),
@@ -558,6 +559,22 @@ def render_page(results: Results, settings: Settings, command: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def render_load_warning(results: Results) -> list[str]:
+    """Warn when other processes kept the cores busy during the run."""
+    cores = os.cpu_count() or 1
+    peak_load = max(results.load_before[0], results.load_after[0])
+    if peak_load <= cores:
+        return []
+    signature = results.signing["RS256 signature"].median * 1000
+    return [
+        f"**Warning:** the 1-minute load average reached {peak_load:.1f} on "
+        f"{cores} cores, so processes waited for a core. Wall times are "
+        "inflated most, CPU times less so. For scale: one RS256 signature "
+        f"took a median {signature:.2f} ms in this run.",
+        "",
+    ]
 
 
 def render_details(results: Results, settings: Settings) -> list[str]:
