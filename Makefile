@@ -2,8 +2,10 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+# Root installs Debian packages directly; anyone else through sudo.
+APT := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 
-.PHONY: serve test install lint bench
+.PHONY: serve test install lint browser-deps bench
 
 $(BIN)/tn-mock: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +23,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/python -m pytest
-	$(BIN)/python benchmarks/run.py --quick --output $(VENV)/bench-quick.md
+# The browser tests drive Debian's Chromium through Playwright (the project
+# never downloads a browser build) and check pages with axe-core from npm.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		$(APT) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq chromium >/dev/null; }
+	@test -d tests/browser/node_modules/axe-core || \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent
+
+test: lint browser-deps
+	$(BIN)/python -m pytest -n 2
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -21,6 +21,7 @@ class KeyRing:
     def __init__(self, key_size: int = 2048) -> None:
         self._key_size = key_size
         self._lock = threading.Lock()
+        self._first_key_lock = threading.Lock()
         self._keys: list[RSAKey] = []
         self._active: RSAKey | None = None
         self._jwks_cache: dict[str, Any] | None = None
@@ -28,7 +29,11 @@ class KeyRing:
     @property
     def active(self) -> RSAKey:
         if self._active is None:
-            self.rotate()
+            # Server threads, and the CLI's early key generation, may all
+            # request the first key at once: exactly one generates it.
+            with self._first_key_lock:
+                if self._active is None:
+                    self.rotate()
         assert self._active is not None
         return self._active
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from authlib.common.security import generate_token
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
@@ -25,6 +24,7 @@ from .models import Client
 from .models import Token
 from .scopes import validate_scope
 from .state import IdpState
+from .tokens import generate_token
 
 NO_STORE_HEADERS = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
 

@@ -75,6 +75,7 @@ def test_grace_period_returns_the_same_pair(live_idp: LiveServer) -> None:
 
     assert retried["access_token"] == issued["access_token"]
     assert retried["refresh_token"] == issued["refresh_token"]
+    assert retried["id_token"] == issued["id_token"]
     control.advance(1)
     with pytest.raises(OAuthError, match="invalid_grant"):
         client.refresh(refresh_token=first)
