@@ -145,10 +145,7 @@ class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]
     def query_token(
         self, token_string: str, token_type_hint: str | None
     ) -> Token | None:
-        store = self.server.state.store
-        return store.get_access_token(token_string) or store.get_refresh_token(
-            token_string
-        )
+        return _find_token(self.server, token_string)
 
     def revoke_token(self, token: Token, request: OAuth2Request) -> None:
         self.server.state.store.revoke(token)
@@ -167,10 +164,7 @@ class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]
     def query_token(
         self, token_string: str, token_type_hint: str | None
     ) -> Token | None:
-        store = self.server.state.store
-        return store.get_access_token(token_string) or store.get_refresh_token(
-            token_string
-        )
+        return _find_token(self.server, token_string)
 
     def check_permission(
         self, token: Token, client: Client, request: OAuth2Request
@@ -188,3 +182,10 @@ class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]
     ) -> Token | None:
         self._request_token_string = request.form.get("token", "")
         return super().authenticate_token(request, client)  # type: ignore[no-any-return]
+
+
+def _find_token(server: IdpServer, token_string: str) -> Token | None:
+    # Any token_type_hint is a hint only (RFC 7009 section 2.1, RFC 7662
+    # section 2.1), so both kinds are searched.
+    found = server.state.store.find_token(token_string)
+    return found[0] if found is not None else None
