@@ -21,7 +21,7 @@ def mount_api(
 ) -> Flask:
     """Register the API routes on an IDP app; tokens are read in process.
 
-    The IDP's state answers introspection directly, so the APIs judge every
+    The IDP's state performs introspection directly, so the APIs judge every
     token by the same store and clock as the IDP, with no HTTP round trip.
     """
     blueprint = create_api_blueprint(

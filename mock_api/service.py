@@ -108,7 +108,7 @@ class CachedValidator:
     def identify(self, token: str) -> tuple[str, str | None, str | None]:
         """Return ``(status, sub, client_id)``; status is active or inactive.
 
-        NOTE: introspection answers only ``active: false`` for an expired,
+        NOTE: introspection returns only ``active: false`` for an expired,
         revoked or unknown token, so the API's journal cannot tell them
         apart; the IDP's journal can.
         """

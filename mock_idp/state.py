@@ -67,7 +67,7 @@ class IdpState:
         return self.config.lifetimes
 
     def introspect(self, token_string: str) -> dict[str, Any]:
-        """Return the RFC 7662 answer for an access or refresh token.
+        """Return the RFC 7662 response for an access or refresh token.
 
         ``permissions`` is an extension carrying the user's extra rights
         (``form_json``) to the APIs.

@@ -1,4 +1,4 @@
-"""The ``/o/`` endpoints with the real IDP's paths and answers."""
+"""The ``/o/`` endpoints with the real IDP's paths and responses."""
 
 from __future__ import annotations
 
@@ -75,12 +75,12 @@ def token() -> Response:
 
     response = server.create_token_response()
     if response.status_code >= 400:
-        log.warning("token request answered %s", response.status_code)
+        log.warning("token request failed with status %s", response.status_code)
     return response
 
 
 def _validate_token_request(server: IdpServer) -> None:
-    """Reject what authlib would answer differently from the reference.
+    """Reject requests whose error authlib would report differently from the reference.
 
     authlib tries each client authentication method in turn and reports a
     generic failure; the checks here name the exact problem and the fix.
@@ -204,7 +204,7 @@ def userinfo() -> Response:
 
 
 def _bearer_token() -> str | None:
-    # Parsed by hand: authlib's ResourceProtector answers a missing token
+    # Parsed by hand: authlib's ResourceProtector rejects a missing token
     # with a non-standard error code, and the reference's codes differ.
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
