@@ -30,12 +30,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from typing import TypeVar
 from urllib.parse import parse_qs
+from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 import requests
@@ -48,6 +51,15 @@ CLIENT_ID = "test-client"
 REDIRECT_URI = "http://127.0.0.1/callback"
 DISCOVERY_PATH = "/o/.well-known/openid-configuration/"
 SCOPES = {"without openid": "profile TNForm", "with openid": "openid profile TNForm"}
+#: Scope of the token for the API requests: the Forms and the FGO+ API accept it.
+API_SCOPE = "openid profile TNForm FGOWebs"
+#: Requests sent in turn to the APIs, each with the bearer token: the forms
+#: list and an FGO+ search that matches 27 of the shipped sample products.
+API_REQUESTS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("/api/v1/Forms/Latest", {}),
+    ("/api/v1/Fgo/Product/Search", {"SearchString": "remeha", "Size": "10"}),
+)
+SWAGGER_PATH = "/swagger/v1/swagger.json"
 LIBRARIES = ("flask", "werkzeug", "authlib", "joserfc", "cryptography", "requests")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -77,6 +89,8 @@ class Settings:
     warmup_flows: int
     flow_rounds: int
     flows_per_round: int
+    api_rounds: int
+    api_requests_per_round: int
     pytest_runs: int
     sign_runs: int
     #: Also time pytest with every installed plugin autoloaded. This varies by
@@ -90,6 +104,8 @@ FULL = Settings(
     warmup_flows=20,
     flow_rounds=5,
     flows_per_round=500,
+    api_rounds=5,
+    api_requests_per_round=500,
     pytest_runs=10,
     sign_runs=200,
     pytest_autoload=True,
@@ -99,6 +115,8 @@ QUICK = Settings(
     warmup_flows=3,
     flow_rounds=2,
     flows_per_round=10,
+    api_rounds=2,
+    api_requests_per_round=10,
     pytest_runs=1,
     sign_runs=20,
     pytest_autoload=False,
@@ -144,6 +162,16 @@ class FlowResult:
     peak_memory_mb: float
 
 
+@dataclass(frozen=True)
+class ApiResult:
+    requests_per_second: Sample
+    #: Summed over every server process of the setup.
+    cpu_ms_per_request: Sample
+    #: The same CPU time for each process, by the command that started it.
+    cpu_ms_by_process: dict[str, Sample]
+    client_cpu_ms_per_request: Sample
+
+
 # Server process -------------------------------------------------------------
 
 
@@ -154,23 +182,26 @@ def find_free_port() -> int:
     return port
 
 
-def server_command(port: int) -> list[str]:
+def server_command(
+    port: int, arguments: Sequence[str] = ("--auto-approve",)
+) -> list[str]:
+    """Return the ``tn-mock serve`` command line; ``arguments`` may name a part."""
     return [
         sys.executable,
         "-m",
         "mock_idp.cli",
         "serve",
+        *arguments,
         "--port",
         str(port),
-        "--auto-approve",
     ]
 
 
-def query_discovery(port: int) -> bool:
-    """Return True if the server responds to the discovery request with 200."""
+def query_ready(port: int, path: str = DISCOVERY_PATH) -> bool:
+    """Return True if the server responds to a GET of ``path`` with 200."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        connection.request("GET", DISCOVERY_PATH)
+        connection.request("GET", path)
         return connection.getresponse().status == 200
     except OSError:
         return False
@@ -180,24 +211,27 @@ def query_discovery(port: int) -> bool:
 
 @contextmanager
 def run_server(
+    arguments: Sequence[str] = ("--auto-approve",),
+    ready_path: str = DISCOVERY_PATH,
     timeout: float = 30.0,
 ) -> Iterator[tuple[subprocess.Popen[bytes], int, float]]:
     """Start a server and yield its process, port and seconds to first response."""
     port = find_free_port()
+    command = server_command(port, arguments)
     started = time.perf_counter()
     process = subprocess.Popen(
-        server_command(port),
+        command,
         cwd=ROOT,
         env=CHILD_ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        while not query_discovery(port):
+        while not query_ready(port, ready_path):
             if process.poll() is not None:
                 raise RuntimeError(
                     f"tn-mock serve exited with {process.returncode} before it "
-                    f"responded; run {shlex.join(server_command(port))} to see why"
+                    f"responded; run {shlex.join(command)} to see why"
                 )
             if time.perf_counter() - started > timeout:
                 raise RuntimeError(f"tn-mock serve did not respond within {timeout} s")
@@ -256,8 +290,13 @@ def create_pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-def run_code_flow(session: requests.Session, base_url: str, scope: str) -> None:
-    """Run one authorize + token exchange; raise if either step fails."""
+def run_code_flow(
+    session: requests.Session, base_url: str, scope: str
+) -> dict[str, Any]:
+    """Run one authorize + token exchange and return the token response.
+
+    Raises RuntimeError if either step fails.
+    """
     verifier, challenge = create_pkce_pair()
     authorization = session.get(
         f"{base_url}/o/authorize/",
@@ -296,6 +335,8 @@ def run_code_flow(session: requests.Session, base_url: str, scope: str) -> None:
     )
     if token.status_code != 200 or "access_token" not in token.json():
         raise RuntimeError(f"token returned {token.status_code}: {token.text[:200]}")
+    response: dict[str, Any] = token.json()
+    return response
 
 
 def measure_flows(settings: Settings, scope: str) -> FlowResult:
@@ -325,6 +366,81 @@ def measure_flows(settings: Settings, scope: str) -> FlowResult:
     return FlowResult(
         Sample(rates), Sample(cpu_per_flow), Sample(client_cpu_per_flow), peak
     )
+
+
+def measure_api(settings: Settings) -> dict[str, ApiResult]:
+    """Measure API requests with token validation, in process and apart.
+
+    In process, ``tn-mock serve`` validates each token in its own store.
+    Apart, ``tn-mock serve api`` introspects each token at a ``tn-mock serve
+    idp`` process, so the CPU time of both processes counts.
+    """
+    results: dict[str, ApiResult] = {}
+    with run_server() as (process, port, _elapsed):
+        base_url = f"http://127.0.0.1:{port}"
+        results["in process (`tn-mock serve`)"] = run_api_rounds(
+            settings, base_url, base_url, {"tn-mock serve": process}
+        )
+
+    with run_server(("idp", "--auto-approve")) as (idp, idp_port, _elapsed):
+        idp_url = f"http://127.0.0.1:{idp_port}"
+        api_arguments = ("api", "--idp-url", idp_url)
+        with run_server(api_arguments, SWAGGER_PATH) as (api, api_port, _elapsed):
+            results["over introspection (`serve idp` + `serve api`)"] = run_api_rounds(
+                settings,
+                idp_url,
+                f"http://127.0.0.1:{api_port}",
+                {"tn-mock serve api": api, "tn-mock serve idp": idp},
+            )
+    return results
+
+
+def run_api_rounds(
+    settings: Settings,
+    idp_url: str,
+    api_url: str,
+    processes: dict[str, subprocess.Popen[bytes]],
+) -> ApiResult:
+    """Get a token from a code flow, then send rounds of API requests."""
+    rates = []
+    total_cpu: list[float] = []
+    process_cpu: dict[str, list[float]] = {name: [] for name in processes}
+    client_cpu = []
+    count = settings.api_requests_per_round
+    with requests.Session() as session:
+        token = run_code_flow(session, idp_url, API_SCOPE)["access_token"]
+        session.headers["Authorization"] = f"Bearer {token}"
+        # The first requests pay for lazy imports and the first searches.
+        send_api_requests(session, api_url, len(API_REQUESTS) * 5)
+        for _ in range(settings.api_rounds):
+            before = {name: read_cpu_seconds(p.pid) for name, p in processes.items()}
+            client_before = time.process_time()
+            started = time.perf_counter()
+            send_api_requests(session, api_url, count)
+            elapsed = time.perf_counter() - started
+            client_cpu.append((time.process_time() - client_before) / count * 1000)
+            rates.append(count / elapsed)
+            for name, process in processes.items():
+                used = read_cpu_seconds(process.pid) - before[name]
+                process_cpu[name].append(used / count * 1000)
+            total_cpu.append(sum(values[-1] for values in process_cpu.values()))
+    return ApiResult(
+        Sample(rates),
+        Sample(total_cpu),
+        {name: Sample(values) for name, values in process_cpu.items()},
+        Sample(client_cpu),
+    )
+
+
+def send_api_requests(session: requests.Session, api_url: str, count: int) -> None:
+    """Send ``count`` API requests, cycling through API_REQUESTS; raise on non-200."""
+    for index in range(count):
+        path, params = API_REQUESTS[index % len(API_REQUESTS)]
+        response = session.get(f"{api_url}{path}", params=params, timeout=10)
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"GET {path} returned {response.status_code}: {response.text[:200]}"
+            )
 
 
 def measure_command_cpu(command: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -418,6 +534,66 @@ def measure_signing(settings: Settings) -> dict[str, Sample]:
     }
 
 
+def measure_app_cpu(settings: Settings) -> dict[str, Sample]:
+    """Measure the CPU time of code flows through Flask's test client.
+
+    No HTTP server and no socket are involved, so the difference from the
+    server CPU per flow is what the HTTP server and the connections cost.
+    The test client's own work (building each request) is included.
+    """
+    sys.path.insert(0, str(ROOT))
+    from mock_api.mount import create_combined_app
+
+    app = create_combined_app(auto_approve=True)
+    results = {}
+    for label, scope in SCOPES.items():
+        client = app.test_client()
+        for _ in range(settings.warmup_flows):
+            run_test_client_flow(client, scope)
+        per_flow = []
+        for _ in range(settings.flow_rounds):
+            started = time.process_time()
+            for _ in range(settings.flows_per_round):
+                run_test_client_flow(client, scope)
+            elapsed = time.process_time() - started
+            per_flow.append(elapsed / settings.flows_per_round)
+        results[f"code flow {label}, Flask test client"] = Sample(per_flow)
+    return results
+
+
+def run_test_client_flow(client: Any, scope: str) -> None:
+    """Run one authorize + token exchange through a Flask test client."""
+    verifier, challenge = create_pkce_pair()
+    authorization = client.get(
+        "/o/authorize/",
+        query_string={
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT_URI,
+            "scope": scope,
+            "state": "bench",
+            "nonce": "bench",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+    query = parse_qs(urlsplit(authorization.headers.get("Location", "")).query)
+    if authorization.status_code != 302 or "code" not in query:
+        raise RuntimeError(f"authorize returned {authorization.status_code}")
+    token = client.post(
+        "/o/token/",
+        data={
+            "grant_type": "authorization_code",
+            "code": query["code"][0],
+            "redirect_uri": REDIRECT_URI,
+            "client_id": CLIENT_ID,
+            "code_verifier": verifier,
+        },
+    )
+    if token.status_code != 200:
+        raise RuntimeError(f"token returned {token.status_code}")
+
+
 # Results page ---------------------------------------------------------------
 
 
@@ -449,9 +625,11 @@ def verdict(passed: bool) -> str:
 class Results:
     startup: StartupResult
     flows: dict[str, FlowResult]
+    api: dict[str, ApiResult]
     pytest: dict[str, Sample]
     imports: dict[str, Sample]
     signing: dict[str, Sample]
+    app_cpu: dict[str, Sample]
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
 
@@ -616,6 +794,7 @@ def render_details(results: Results, settings: Settings) -> list[str]:
             f"| {flow.client_cpu_ms_per_flow.describe('ms', digits=2)} "
             f"| {flow.peak_memory_mb:.1f} MiB |"
         )
+    lines += ["", *render_api(results, settings)]
     lines += [
         "",
         "## pytest start-up",
@@ -650,7 +829,51 @@ def render_details(results: Results, settings: Settings) -> list[str]:
     ]
     for label, sample in {**results.imports, **results.signing}.items():
         lines.append(f"- {label}: {sample.describe('ms', scale=1000, digits=1)}")
+    lines += [
+        "",
+        "CPU time per code flow in the benchmark process, through Flask's test "
+        "client: no HTTP server and no socket, but the test client's own work "
+        "is included. The rounds are those of the code flows above:",
+        "",
+    ]
+    for label, sample in results.app_cpu.items():
+        lines.append(f"- {label}: {sample.describe('ms', scale=1000, digits=2)}")
     lines.append("")
+    return lines
+
+
+def render_api(results: Results, settings: Settings) -> list[str]:
+    lines = [
+        "## API requests",
+        "",
+        f"Each round sends {settings.api_requests_per_round} sequential requests "
+        "from one client thread on one `requests.Session`, alternating "
+        + " and ".join(
+            f"`GET {path}{'?' + urlencode(params) if params else ''}`"
+            for path, params in API_REQUESTS
+        )
+        + f", each with a bearer token for `{API_SCOPE}` from a code flow; "
+        f"{settings.api_rounds} rounds. Server CPU is summed over the server "
+        "processes of the setup; the last column splits it by process. Over "
+        "introspection, every API request makes the API process introspect the "
+        "token at the IDP and read the IDP's clock for its request journal.",
+        "",
+        "| setup | requests per second | server CPU per request "
+        "| client CPU per request | server CPU by process |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for label, api in results.api.items():
+        by_process = "; ".join(
+            f"{name}: {sample.median:.2f} ms"
+            for name, sample in api.cpu_ms_by_process.items()
+        )
+        lines.append(
+            f"| {label} "
+            f"| {api.requests_per_second.describe('/s', digits=0)} "
+            f"| {api.cpu_ms_per_request.describe('ms', digits=2)} "
+            f"| {api.client_cpu_ms_per_request.describe('ms', digits=2)} "
+            f"| {by_process} |"
+        )
     return lines
 
 
@@ -673,11 +896,18 @@ def render_notes(results: Results) -> list[str]:
     for label, flow in results.flows.items():
         cpu = flow.cpu_ms_per_flow.median
         if cpu > TARGETS["cpu_ms"]:
+            app_cpu = results.app_cpu[f"code flow {label}, Flask test client"]
+            in_process = app_cpu.median * 1000
             notes.append(
                 f"- Server CPU {label}: {cpu:.2f} ms per flow, two requests. "
-                "Most of it is werkzeug's development server (a new connection "
-                "and thread per request, header parsing with the email "
-                "package), Flask's request handling and authlib's grant code."
+                f"Through Flask's test client, without HTTP, the same flow "
+                f"took {in_process:.2f} ms of CPU, the test client's own work "
+                "included: Flask's request handling, authlib's grant code and "
+                "the request journal. The other "
+                f"{max(cpu - in_process, 0):.2f} ms went to werkzeug's "
+                "development server, which opens a new connection and starts "
+                "a thread for every request because it answers each with "
+                "`Connection: close`."
             )
         if label == "with openid" and cpu > TARGETS["cpu_ms"]:
             notes.append(
@@ -743,9 +973,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             for label, scope in SCOPES.items()
         },
+        api=step("API requests", lambda: measure_api(settings)),
         pytest=step("pytest start-up", lambda: measure_pytest(settings)),
         imports=step("imports", lambda: measure_imports(settings)),
         signing=step("signing", lambda: measure_signing(settings)),
+        app_cpu=step("flows in process", lambda: measure_app_cpu(settings)),
         load_before=load_before,
         load_after=os.getloadavg(),
     )

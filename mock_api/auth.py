@@ -11,12 +11,14 @@ import logging
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
 
-import requests
-
 from mock_api.errors import ApiProblem
+
+if TYPE_CHECKING:
+    import requests
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +97,17 @@ class IntrospectionValidator:
         timeout: float = 5.0,
     ) -> None:
         self.introspection_url = introspection_url
+        # requests is imported here, not at module level, because only the
+        # stand-alone API service introspects; `tn-mock serve` starts faster.
+        import requests
+
         self.auth = (client_id, client_secret)
         self.session = session or requests.Session()
         self.timeout = timeout
 
     def introspect(self, token: str) -> Mapping[str, Any]:
+        import requests
+
         try:
             response = self.session.post(
                 self.introspection_url,

@@ -15,8 +15,6 @@ from mock_api.catalog import FormCatalog
 from mock_api.catalog_files import find_form_problems
 from mock_api.catalog_files import json_type
 from mock_api.errors import ErrorCollector
-from mock_api.report_pdf import render_empty_form
-from mock_api.report_pdf import render_filled_report
 
 FORM_EMPTY = "FORM_EMPTY"
 DEFAULT_TITLE = "Formulier"
@@ -71,6 +69,11 @@ def parse_report_request(body: Any, forms: FormCatalog) -> ReportRequest:
 
 def render_report(request: ReportRequest) -> bytes:
     """Render the report, or an empty fillable form for FORM_EMPTY, as PDF."""
+    # reportlab is imported on the first report, not at start-up: it took
+    # about a third of the import time of `tn-mock serve`.
+    from mock_api.report_pdf import render_empty_form
+    from mock_api.report_pdf import render_filled_report
+
     if request.empty_form:
         return render_empty_form(request)
 

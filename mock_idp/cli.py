@@ -229,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     options = {**options, "port": server.server_port}
     print_banner(options, app)
-    generate_signing_key_in_background(app)
+    # The stand-alone API service has no IDP state and signs nothing.
+    if options["part"] != "api":
+        generate_signing_key_in_background(app)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -194,6 +193,9 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> IdpConfig:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Imported only when a configuration file is given.
+    import tomllib
+
     try:
         with path.open("rb") as stream:
             data = tomllib.load(stream)

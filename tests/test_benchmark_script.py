@@ -16,6 +16,7 @@ SECTIONS = [
     "## Targets",
     "## Start-up",
     "## Code flows",
+    "## API requests",
     "## pytest start-up",
     "## Costs behind the numbers",
     "## Notes on missed targets",
@@ -86,10 +87,13 @@ def test_quick_page_targets_have_numbers(quick_page: str) -> None:
         ("## Start-up", "first code flow with `openid`"),
         ("## Code flows", "| without openid"),
         ("## Code flows", "| with openid"),
+        ("## API requests", "| in process (`tn-mock serve`)"),
+        ("## API requests", "| over introspection"),
         ("## pytest start-up", "- isolated, with plugin: "),
         ("## pytest start-up", "- isolated, without plugin: "),
         ("## Costs behind the numbers", "- import mock_idp.app: "),
         ("## Costs behind the numbers", "- RS256 signature: "),
+        ("## Costs behind the numbers", "without openid, Flask test client: "),
     ],
 )
 def test_quick_page_line_has_median(quick_page: str, heading: str, label: str) -> None:

@@ -83,3 +83,32 @@ def test_serve_prints_banner_and_answers(served: tuple[str, list[str]]) -> None:
     assert "TEST identity provider" in banner[0]
     assert discovery.status_code == 200
     assert discovery.json()["issuer"] == issuer
+
+
+def test_serve_api_starts_and_answers() -> None:
+    # The swagger document needs no token, so no IDP has to listen at --idp-url.
+    command = [sys.executable, "-m", "mock_idp.cli", "serve", "api", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--idp-url", "http://127.0.0.1:9"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    output = []
+    try:
+        for line in process.stdout:
+            output.append(line.rstrip())
+            match = re.search(r"OpenAPI:\s+(\S+)", line)
+            if match:
+                break
+        assert match is not None, output
+        swagger = requests.get(match.group(1), timeout=5)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+    assert swagger.status_code == 200
+    assert swagger.json()["paths"]
