@@ -112,3 +112,56 @@ def test_serve_api_starts_and_answers() -> None:
 
     assert swagger.status_code == 200
     assert swagger.json()["paths"]
+
+
+def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start ``tn-mock serve ARGS --port 0`` and return it with its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_idp.cli", "serve", *args, "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        match = re.search(r"(?:issuer|APIs):\s+(http://[\d.]+:\d+)", line)
+        if match:
+            return process, match.group(1)
+    process.wait(timeout=10)
+    process.stdout.close()
+    raise AssertionError(f"tn-mock serve {args} exited with {process.returncode}")
+
+
+def stop_server(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+    assert process.stdout is not None
+    process.stdout.close()
+
+
+def test_serve_idp_and_api_apart_answer_with_token() -> None:
+    idp, idp_url = start_server("idp", "--auto-approve")
+    try:
+        api, api_url = start_server("api", "--idp-url", idp_url)
+        try:
+            minted = requests.post(
+                f"{idp_url}/_mock/tokens/mint",
+                json={"user": "jan", "scope": "openid TNForm"},
+                timeout=10,
+            )
+            assert minted.status_code == 200, minted.text
+            token = minted.json()["access_token"]
+
+            answer = requests.get(
+                f"{api_url}/api/v1/Forms/Latest",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=10,
+            )
+        finally:
+            stop_server(api)
+    finally:
+        stop_server(idp)
+
+    assert answer.status_code == 200
+    assert answer.json()[0]["code"]
