@@ -10,7 +10,7 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 $(BIN)/tn-mock: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(BIN)/tn-mock

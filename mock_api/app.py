@@ -206,14 +206,18 @@ class PayloadTooLarge(ApiProblem):
     title = "Payload Too Large"
 
 
+def _quote_mimetype(mimetype: str) -> str:
+    return f"'{mimetype}'" if mimetype else "missing"
+
+
 def read_json_body(max_bytes: int) -> Any:
     """Decode the JSON request body, or raise a problem naming what is wrong."""
     if request.mimetype != "application/json" and not request.mimetype.endswith(
         "+json"
     ):
         raise UnsupportedMediaType(
-            f"The Content-Type is '{request.mimetype or 'missing'}'; "
-            "expected 'application/json'."
+            f"The Content-Type is {_quote_mimetype(request.mimetype)}; "
+            "send Content-Type: application/json with a JSON body."
         )
     if request.content_length is not None and request.content_length > max_bytes:
         raise PayloadTooLarge(f"The body must be at most {max_bytes} bytes.")

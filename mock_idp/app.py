@@ -129,10 +129,13 @@ def _register_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
+        description = error.description
+        if isinstance(error, MethodNotAllowed):
+            description = _describe_wrong_method(error)
         response = jsonify(
             {
                 "error": error.name.lower().replace(" ", "_"),
-                "error_description": error.description,
+                "error_description": description,
             }
         )
         response.status_code = error.code or 500
@@ -151,6 +154,24 @@ def _register_handlers(app: Flask) -> None:
         )
         response.status_code = 500
         return response
+
+
+def _describe_wrong_method(error: MethodNotAllowed) -> str | None:
+    allowed = [m for m in error.valid_methods or [] if m not in ("HEAD", "OPTIONS")]
+    path = request.path
+    if not allowed:
+        return error.description
+    methods = " or ".join(allowed)
+    description = f"{request.method} is not allowed on {path}; send a {methods}."
+    # The 301 from the path without its slash turns a POST into a GET in
+    # every common client, so a GET here usually means the URL lacks it.
+    if request.method == "GET" and path.startswith("/o/") and path.endswith("/"):
+        description += (
+            f" A POST to {path.rstrip('/')} (without the trailing slash) is "
+            "redirected here with 301, which makes clients resend it as a GET: "
+            f"use {path}."
+        )
+    return description
 
 
 def _slashed_path_exists(app: Flask, path: str) -> bool:

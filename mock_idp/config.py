@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import Literal
+from typing import Union
+from typing import get_args
+from typing import get_origin
+from typing import get_type_hints
 
 ErrorProfile = Literal["reference", "rfc"]
 ACCESS_TOKEN_FORMATS = ("opaque", "jwt")
@@ -176,20 +182,56 @@ class ConfigError(ValueError):
     """A configuration file or value that cannot be used."""
 
 
+#: Keys a TOML file may set besides the IdpConfig fields. ``false`` drops the
+#: built-in clients or users, so that only the file's entries remain.
+FILE_ONLY_KEYS = ("builtin_clients", "builtin_users")
+
+
 def load_config(path: str | Path | None = None, **overrides: Any) -> IdpConfig:
     """Build an :class:`IdpConfig` from an optional TOML file and keywords.
 
-    Keywords win over the file; both win over the embedded defaults.
+    Keywords win over the file; both win over the embedded defaults. The
+    file's clients and users are added to the built-in ones (an entry with
+    the same client_id or username replaces the built-in entry), while
+    ``clients`` and ``users`` keywords replace the built-in lists.
     """
     values: dict[str, Any] = {}
     if path is not None:
-        values.update(_read_toml(Path(path)))
-    values.update(overrides)
+        values.update(_load_file(Path(path)))
+    values.update(_convert(overrides, "setting"))
+    _validate(values)
+    return IdpConfig(**values)
 
+
+def _load_file(path: Path) -> dict[str, Any]:
+    section = _read_toml(path)
+    builtin = {key: section.pop(key, True) for key in FILE_ONLY_KEYS}
     try:
-        return IdpConfig(**_convert(values))
-    except TypeError as error:
-        raise ConfigError(f"invalid IDP configuration: {error}") from error
+        for key, value in builtin.items():
+            if not isinstance(value, bool):
+                raise ConfigError(f"{key} must be true or false, got {_show(value)}")
+        values = _convert(section, "key")
+        _validate(values)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+    if "clients" in values and builtin["builtin_clients"]:
+        ids = {client.client_id for client in values["clients"]}
+        builtins = (c for c in DEFAULT_CLIENTS if c.client_id not in ids)
+        values["clients"] = (*values["clients"], *builtins)
+    if "users" in values and builtin["builtin_users"]:
+        # File users come first, so the first of them is auto-approve's
+        # default user; a built-in user whose name or sub is taken is dropped.
+        file_names = {
+            name for user in values["users"] for name in (user.username, user.sub)
+        }
+        builtin_users = (
+            user
+            for user in DEFAULT_USERS
+            if user.username not in file_names and user.sub not in file_names
+        )
+        values["users"] = (*values["users"], *builtin_users)
+    return values
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -200,7 +242,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as stream:
             data = tomllib.load(stream)
     except OSError as error:
-        raise ConfigError(f"cannot read configuration file {path}: {error}") from error
+        raise ConfigError(
+            f"cannot read configuration file {path}: {error.strerror}; "
+            "check the path given to --config or TN_MOCK_CONFIG"
+        ) from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
 
@@ -211,24 +256,40 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return dict(section)
 
 
-def _convert(values: dict[str, Any]) -> dict[str, Any]:
-    """Turn plain TOML/keyword values into the nested dataclasses."""
+def _convert(values: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """Turn plain TOML/keyword values into checked IdpConfig field values.
+
+    ``kind`` names what the caller wrote ("key" in a file, "setting" for a
+    keyword argument) in the message about unknown names.
+    """
+    known = {f.name for f in dataclasses.fields(IdpConfig)}
+    if kind == "key":
+        known |= set(FILE_ONLY_KEYS)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        guesses = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f" (did you mean {guesses[0]!r}?)" if guesses else ""
+        raise ConfigError(
+            f"unknown {kind}(s) {unknown}{hint}; known {kind}s: {sorted(known)}"
+        )
+
     converted = dict(values)
     if "clients" in converted:
-        converted["clients"] = tuple(
-            _build(ClientConfig, item, "clients") for item in converted["clients"]
+        converted["clients"] = _build_each(
+            ClientConfig, converted["clients"], "clients"
         )
     if "users" in converted:
-        converted["users"] = tuple(
-            _build(UserConfig, item, "users") for item in converted["users"]
-        )
-    if "lifetimes" in converted and isinstance(converted["lifetimes"], Mapping):
+        converted["users"] = _build_each(UserConfig, converted["users"], "users")
+    if isinstance(converted.get("lifetimes"), Mapping):
         converted["lifetimes"] = _build(Lifetimes, converted["lifetimes"], "lifetimes")
-    for name in ("pkce_methods", "access_token_audience"):
-        if name in converted:
-            converted[name] = tuple(converted[name])
-    _validate(converted)
+    _check_types(IdpConfig, converted, "")
     return converted
+
+
+def _build_each(cls: type[Any], items: Any, where: str) -> Any:
+    if not isinstance(items, list | tuple):
+        raise ConfigError(f"{where} must be a list of tables, got {_show(items)}")
+    return tuple(_build(cls, item, where) for item in items)
 
 
 def _build(cls: type[Any], item: Any, where: str) -> Any:
@@ -237,17 +298,94 @@ def _build(cls: type[Any], item: Any, where: str) -> Any:
     if not isinstance(item, Mapping):
         raise ConfigError(f"each entry of {where} must be a table, got {item!r}")
 
-    known = {f.name for f in dataclasses.fields(cls)}
+    fields = dataclasses.fields(cls)
+    known = {f.name for f in fields}
     unknown = sorted(set(item) - known)
     if unknown:
         raise ConfigError(
             f"unknown key(s) {unknown} in {where}; known keys: {sorted(known)}"
         )
-    fields = {
-        key: tuple(value) if isinstance(value, list) else value
-        for key, value in item.items()
+    required = {
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
-    return cls(**fields)
+    missing = sorted(required - set(item))
+    if missing:
+        raise ConfigError(f"{where} entry {dict(item)!r} is missing key(s) {missing}")
+
+    values = dict(item)
+    _check_types(cls, values, f"{where}.")
+    return cls(**values)
+
+
+def _check_types(cls: type[Any], values: dict[str, Any], prefix: str) -> None:
+    """Check ``values`` against the field types of ``cls``, turning lists into
+    tuples; raise :class:`ConfigError` naming the first value of a wrong type."""
+    hints = get_type_hints(cls)
+    for name, value in values.items():
+        hint = hints[name]
+        if isinstance(value, list) and get_origin(hint) is tuple:
+            value = values[name] = tuple(value)
+        if not _matches(value, hint):
+            raise ConfigError(
+                f"{prefix}{name} must be {_describe(hint)}, got {_show(value)}"
+            )
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    origin = get_origin(hint)
+    args = get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (Union, types.UnionType):
+        return any(_matches(value, arg) for arg in args)
+    if origin is Literal:
+        return value in args
+    if hint is type(None):
+        return value is None
+    # bool is a subclass of int, but `code = true` is no lifetime.
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_matches(v, args[0]) for v in value)
+    if origin is Mapping:
+        return isinstance(value, Mapping) and all(
+            _matches(k, args[0]) and _matches(v, args[1]) for k, v in value.items()
+        )
+    return isinstance(value, hint)
+
+
+def _describe(hint: Any) -> str:
+    origin = get_origin(hint)
+    args = get_args(hint)
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in args)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(arg) for arg in args)
+    if origin is tuple:
+        return f"a list of {_describe(args[0]).removeprefix('a ')}s"
+    if origin is Mapping:
+        return f"a table of {_describe(args[1]).removeprefix('a ')}s"
+    names = {
+        bool: "true or false",
+        int: "an integer",
+        str: "a string",
+        type(None): "absent",
+        Lifetimes: "a table",
+    }
+    return names.get(hint, f"a {getattr(hint, '__name__', hint)}")
+
+
+def _show(value: Any) -> str:
+    """Show a value with its TOML type, e.g. ``'no' (a string)``."""
+    kinds = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
+    kind = kinds.get(type(value), "a list" if isinstance(value, list | tuple) else "")
+    if isinstance(value, Mapping):
+        kind = "a table"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    return f"{value!r} ({kind})" if kind else repr(value)
 
 
 def _validate(values: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.hooks import hooked
 from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7636.challenge import CODE_VERIFIER_PATTERN
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core import OpenIDToken
 
@@ -337,6 +338,36 @@ class PkceChallenge(CodeChallenge):  # type: ignore[misc]
                 redirect_uri=redirect_uri,
             )
         super().validate_code_challenge(grant, redirect_uri)
+
+    def validate_code_verifier(self, grant: Any, result: Any) -> None:
+        # Same checks and error codes as authlib, with descriptions that say
+        # what to send instead of "Missing 'code_verifier'".
+        request = grant.request
+        verifier = request.form.get("code_verifier")
+        code = request.authorization_code
+        challenge = self.get_authorization_code_challenge(code)
+        method = self.get_authorization_code_challenge_method(code) or "plain"
+
+        if challenge and not verifier:
+            raise InvalidRequestError(
+                "Missing code_verifier: send the code_verifier you generated for "
+                f"this login, whose code_challenge (method {method}) went to "
+                "/o/authorize/."
+            )
+        if verifier and not CODE_VERIFIER_PATTERN.match(verifier):
+            raise InvalidRequestError(
+                "Invalid code_verifier: RFC 7636 section 4.1 requires 43 to 128 "
+                "characters from A-Z, a-z, 0-9 and '-._~'; "
+                f"got {len(verifier)} characters."
+            )
+        try:
+            super().validate_code_verifier(grant, result)
+        except InvalidGrantError:
+            raise InvalidGrantError(
+                description="The code_verifier does not match the code_challenge "
+                f"sent to /o/authorize/ (method {method}): send the verifier you "
+                "generated for this login."
+            ) from None
 
 
 def _query_to_fragment(location: str) -> str:

@@ -457,3 +457,11 @@ def test_blueprint_in_another_app_keeps_its_routes_only(catalog, validator):
     assert client.get("/api/v1/forms/latest", headers=bearer()).status_code == 200
     assert client.get("/o/userinfo/").status_code == 200
     assert client.get("/O/USERINFO/").status_code == 404
+
+
+def test_report_missing_content_type_says_what_to_send(client):
+    response = client.post(REPORT, data=b'{"form_code": "MBO_GAS"}', headers=bearer())
+
+    assert response.status_code == 415
+    assert "Content-Type is missing" in response.get_data(as_text=True)
+    assert "send Content-Type: application/json" in response.get_data(as_text=True)

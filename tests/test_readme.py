@@ -69,3 +69,14 @@ def test_readme_scope_error_matches_server() -> None:
     query = parse_qs(urlsplit(answer.headers["Location"]).query)
     assert query["error"] == ["invalid_scope"]
     assert query["error_description"] == [documented]
+
+
+def test_readme_lists_every_environment_variable() -> None:
+    from mock_idp.cli import API_ENVIRONMENT
+    from mock_idp.cli import IDP_ENVIRONMENT
+
+    variables = set(re.findall(r"TN_MOCK_\w+", IDP_ENVIRONMENT + API_ENVIRONMENT))
+
+    assert len(variables) == 9
+    for name in sorted(variables):
+        assert f"`{name}`" in README, name

@@ -1044,3 +1044,49 @@ def test_introspection_answers_like_reference(flow: Flow, case: EndpointCase) ->
 
     if response.status_code == 401:
         assert "WWW-Authenticate" in response.headers
+
+
+def test_token_get_after_slashless_post_explains(flow: Flow) -> None:
+    code, verifier = flow.issue_code()
+
+    response = requests.post(
+        flow.idp.url + "/o/token",
+        data=flow.exchange_data(code, verifier),
+        timeout=TIMEOUT,
+    )
+
+    description = response.json()["error_description"]
+    assert response.json()["error"] == "method_not_allowed"
+    assert "GET is not allowed on /o/token/; send a POST." in description
+    assert "A POST to /o/token (without the trailing slash)" in description
+    assert "use /o/token/." in description
+
+
+def test_token_missing_verifier_says_what_to_send(flow: Flow) -> None:
+    code, verifier = flow.issue_code()
+    data = flow.exchange_data(code, verifier)
+    del data["code_verifier"]
+
+    body = flow.token(data).json()
+
+    assert body["error"] == "invalid_request"
+    assert "send the code_verifier you generated" in body["error_description"]
+
+
+def test_token_wrong_verifier_names_challenge(flow: Flow) -> None:
+    code, _ = flow.issue_code()
+
+    body = flow.token(flow.exchange_data(code, "w" * 50)).json()
+
+    assert body["error"] == "invalid_grant"
+    assert "does not match the code_challenge" in body["error_description"]
+    assert "(method S256)" in body["error_description"]
+
+
+def test_token_malformed_verifier_names_rule(flow: Flow) -> None:
+    code, _ = flow.issue_code()
+
+    body = flow.token(flow.exchange_data(code, "short")).json()
+
+    assert body["error"] == "invalid_request"
+    assert "43 to 128 characters" in body["error_description"]
