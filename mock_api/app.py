@@ -42,7 +42,10 @@ from mock_api.settings import ApiSettings
 
 logger = logging.getLogger(__name__)
 
-BLUEPRINT_NAME = "tn_api"
+#: Name of the API blueprint, the first part of every API endpoint name.
+BLUEPRINT_NAME = "api"
+#: The services, each a child blueprint: Forms, FGO+ and Reports.
+SERVICES = ("forms", "fgo", "reports")
 SWAGGER_PATH = "/swagger/v1/swagger.json"
 
 View = Callable[..., Any]
@@ -78,37 +81,40 @@ def create_api_blueprint(
     by wrapping that app's wsgi_app.
     """
     blueprint = Blueprint(BLUEPRINT_NAME, __name__)
-    services: dict[str, str] = {}
+    # One child blueprint per service, named as in ApiSettings.scopes_for,
+    # so that the fault and journal names read api:forms:latest and a test
+    # can match every route of one service with api:forms.
+    services = {name: Blueprint(name, __name__) for name in SERVICES}
 
-    def route(rule: str, service: str | None, **options: Any) -> Callable[[View], View]:
+    def route(rule: str, endpoint: str, **options: Any) -> Callable[[View], View]:
+        service, _, view_name = endpoint.rpartition(":")
+        target = services[service] if service else blueprint
+
         def register(view: View) -> View:
-            endpoint = view.__name__
-            if service is not None:
-                services[f"{BLUEPRINT_NAME}.{endpoint}"] = service
             # ASP.NET Core routing ignores a trailing slash, so every route
             # also matches without it (or with it), and nothing redirects.
-            blueprint.add_url_rule(
-                rule, endpoint, view, strict_slashes=False, **options
-            )
+            target.add_url_rule(rule, view_name, view, strict_slashes=False, **options)
             return view
 
         return register
 
     @blueprint.before_request
     def check_bearer_token() -> None:
-        service = services.get(request.endpoint or "")
-        if service is None:
+        # request.blueprint is "api.forms" for a Forms route and "api" for
+        # the OpenAPI document, which needs no token.
+        _, _, service = (request.blueprint or "").partition(".")
+        if service not in services:
             return
         token = extract_bearer_token(request.headers.get("Authorization"))
         g.tn_token_info = authorize_token(
             token, validator, settings.scopes_for(service), settings.scope_aliases
         )
 
-    @route("/api/v1/Forms/Latest", "forms")
+    @route("/api/v1/Forms/Latest", "forms:latest")
     def forms_latest() -> Response:
         return jsonify(catalog.forms.latest())
 
-    @route("/api/v1/Forms/All", "forms")
+    @route("/api/v1/Forms/All", "forms:all")
     def forms_all() -> Response:
         params = normalize_query(request.args)
         sent = params.get("classcode", [])
@@ -119,24 +125,24 @@ def create_api_blueprint(
         class_code = sent[0][1] if sent else None
         return jsonify(catalog.forms.all(class_code))
 
-    @route("/api/v1/Form/<code>/<int:version>/", "forms")
+    @route("/api/v1/Form/<code>/<int:version>/", "forms:detail")
     def form_detail(code: str, version: int) -> Response:
         return jsonify(catalog.forms.get(code, version))
 
-    @route("/api/v1/Fgo/Product/Search", "fgo")
+    @route("/api/v1/Fgo/Product/Search", "fgo:search")
     def product_search() -> Response:
         return jsonify(catalog.products.search(parse_search_request(request.args)))
 
-    @route("/api/v1/Fgo/Product/Filters", "fgo")
+    @route("/api/v1/Fgo/Product/Filters", "fgo:filters")
     def product_filters() -> Response:
         return jsonify(catalog.products.facets(parse_facet_request(request.args)))
 
-    @route("/api/v1/Fgo/Product/FiltersForField", "fgo")
+    @route("/api/v1/Fgo/Product/FiltersForField", "fgo:filters_for_field")
     def product_filters_for_field() -> Response:
         facet_request = parse_field_request(request.args)
         return jsonify(catalog.products.facet_for_field(facet_request))
 
-    @route("/api/v1/Fgo/Product/<product_id>", "fgo")
+    @route("/api/v1/Fgo/Product/<product_id>", "fgo:product")
     def product_by_id(product_id: str) -> Response:
         if not product_id.isascii() or not product_id.isdigit() or len(product_id) > 18:
             message = (
@@ -145,14 +151,17 @@ def create_api_blueprint(
             raise ValidationProblem({"id": [message]})
         return jsonify(catalog.products.get(int(product_id)))
 
-    @route("/api/v1/Fgo/Product/<manufacturer_gln>/<product_code>", "fgo")
+    @route(
+        "/api/v1/Fgo/Product/<manufacturer_gln>/<product_code>",
+        "fgo:product_by_manufacturer",
+    )
     def product_by_manufacturer(manufacturer_gln: str, product_code: str) -> Response:
         product = catalog.products.get_by_manufacturer(manufacturer_gln, product_code)
         return jsonify(product)
 
     @route(
         "/api/v1/third-party-reports/generate_report_template/",
-        "reports",
+        "reports:generate",
         methods=["POST"],
     )
     def generate_report() -> Response:
@@ -165,13 +174,15 @@ def create_api_blueprint(
         response.headers["Content-Disposition"] = 'inline; filename="report.pdf"'
         return response
 
-    @route(SWAGGER_PATH, None)
+    @route(SWAGGER_PATH, "swagger")
     def swagger() -> Response:
         return Response(
             json.dumps(load_openapi_document()), mimetype="application/json"
         )
 
     register_error_handlers(blueprint)
+    for child in services.values():
+        blueprint.register_blueprint(child)
     blueprint.record_once(
         lambda state: install_case_insensitive_routes(state.app, f"{BLUEPRINT_NAME}.")
     )

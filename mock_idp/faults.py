@@ -9,6 +9,7 @@ OAuth error, any HTTP status, added latency or a dropped connection.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import itertools
 import json
@@ -16,6 +17,8 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import asdict
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +39,10 @@ CONTROL_PREFIX = "/_mock/"
 #: Flask blueprint of the IDP; its endpoints are also matched by short name.
 IDP_BLUEPRINT = "idp"
 
-#: HTTP status of each error code when the caller does not give one.
+#: The error codes a fault may send, with the HTTP status each gets when
+#: the caller gives none: RFC 6749 sections 4.1.2.1 and 5.2, RFC 6750
+#: section 3.1, RFC 7009 section 2.2.1 and OpenID Connect Core section
+#: 3.1.2.6. Any other body can be sent with ``status`` and ``body``.
 ERROR_STATUS = {
     "invalid_request": 400,
     "invalid_grant": 400,
@@ -44,6 +50,16 @@ ERROR_STATUS = {
     "unauthorized_client": 400,
     "unsupported_grant_type": 400,
     "unsupported_response_type": 400,
+    "unsupported_token_type": 400,
+    "interaction_required": 400,
+    "login_required": 400,
+    "account_selection_required": 400,
+    "consent_required": 400,
+    "invalid_request_uri": 400,
+    "invalid_request_object": 400,
+    "request_not_supported": 400,
+    "request_uri_not_supported": 400,
+    "registration_not_supported": 400,
     "invalid_client": 401,
     "invalid_token": 401,
     "access_denied": 403,
@@ -107,7 +123,11 @@ def endpoint_name(req: Request) -> str:
     Nested blueprints give ``api:forms:latest``; an unrouted request gives
     an empty name and is matched by its path only.
     """
-    endpoint = req.endpoint or ""
+    return name_endpoint(req.endpoint or "")
+
+
+def name_endpoint(endpoint: str) -> str:
+    """Turn a Flask endpoint (``idp.token``, ``api.forms.latest``) into a name."""
     if not endpoint:
         return ""
 
@@ -133,6 +153,39 @@ def matches_endpoint(pattern: str, name: str, path: str) -> bool:
     return fnmatch.fnmatchcase(name, pattern)
 
 
+def list_endpoint_names(app: Flask) -> list[str]:
+    """Return the sorted names of ``app``'s routes that faults can match."""
+    names = {
+        name_endpoint(rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and not rule.rule.startswith(CONTROL_PREFIX)
+    }
+    return sorted(names)
+
+
+def validate_endpoint(pattern: str, names: Iterable[str]) -> None:
+    """Raise :class:`FaultError` unless ``pattern`` can match some request.
+
+    A path (starting with ``/``) is accepted as it is. A name must match at
+    least one of ``names`` as :func:`matches_endpoint` does.
+    """
+    known = list(names)
+    if pattern.startswith("/") or any(
+        matches_endpoint(pattern, name, "") for name in known
+    ):
+        return
+
+    prefixes = {name.rsplit(":", 1)[0] for name in known if ":" in name}
+    close = difflib.get_close_matches(pattern, [*known, *prefixes], n=1)
+    hint = f"Did you mean {close[0]!r}? " if close else ""
+    raise FaultError(
+        "endpoint",
+        f"endpoint {pattern!r} matches no route. {hint}Give one of "
+        f"{', '.join(known)}, a prefix of one such as 'api:forms', or a path "
+        "starting with '/' such as '/o/token/'",
+    )
+
+
 def validate_fault(fault: Fault) -> None:
     """Raise :class:`FaultError` naming the field and the fix."""
     if not fault.endpoint:
@@ -147,8 +200,13 @@ def validate_fault(fault: Fault) -> None:
             f"times and call must be at least 1, got times={fault.times}, "
             f"call={fault.call}",
         )
-    if fault.error is not None and not fault.error:
-        raise FaultError("error", "error is empty; give an RFC error code")
+    if fault.error is not None and fault.error not in ERROR_STATUS:
+        raise FaultError(
+            "error",
+            f"error {fault.error!r} is not a known error code; give one of "
+            f"{', '.join(ERROR_STATUS)}, or send another body with status "
+            "and body",
+        )
     if fault.status is not None and not 100 <= fault.status <= 599:
         raise FaultError(
             "status", f"status must be an HTTP status 100-599, got {fault.status}"
@@ -175,18 +233,28 @@ def validate_fault(fault: Fault) -> None:
 
 
 class FaultQueue:
-    """Queued faults of one app, consumed by matching requests; thread safe."""
+    """Queued faults of one app, consumed by matching requests; thread safe.
 
-    def __init__(self) -> None:
+    ``endpoint_names`` returns the route names a fault's endpoint must
+    match; :func:`install_faults` sets it from the app's routes. Without
+    it, any endpoint is accepted.
+    """
+
+    def __init__(
+        self, endpoint_names: Callable[[], Iterable[str]] | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
+        self.endpoint_names = endpoint_names
 
     def queue(self, endpoint: str, **options: Any) -> Fault:
         """Queue a fault; see :class:`Fault` for the options."""
         with self._lock:
             fault = Fault(id=next(self._ids), endpoint=endpoint, **options)
             validate_fault(fault)
+            if self.endpoint_names is not None:
+                validate_endpoint(endpoint, self.endpoint_names())
             self._faults.append(fault)
         log.info("queued fault %s", fault.to_dict())
         return fault
@@ -232,7 +300,14 @@ class FaultQueue:
 
 
 def install_faults(app: Flask, faults: FaultQueue) -> None:
-    """Apply ``faults`` to every request of ``app`` except the control API."""
+    """Apply ``faults`` to every request of ``app`` except the control API.
+
+    Unless ``faults`` has its own ``endpoint_names``, faults are checked
+    against the routes ``app`` has when they are queued, so that routes
+    registered later, such as the mounted APIs, count too.
+    """
+    if faults.endpoint_names is None:
+        faults.endpoint_names = lambda: list_endpoint_names(app)
     app.extensions["tn_mock_faults"] = faults
     app.before_request(apply_fault)
 

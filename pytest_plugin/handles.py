@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -196,9 +199,12 @@ class Faults:
     """Failures the mock sends instead of its normal response.
 
     ``endpoint`` names the requests a failure matches: a route name
-    (``token``, ``userinfo``, ``jwks``, ``authorize``, ``api:forms``, which
-    also matches the routes below it) or a path with ``fnmatch`` wildcards
-    (``/o/token/``, ``/api/v1/Forms/*``). Requests to ``/_mock/`` never fail.
+    (``token``, ``userinfo``, ``jwks``, ``api:forms:latest``), a prefix of
+    names (``api:forms`` matches every Forms route, ``api`` every API
+    route) or a path with ``fnmatch`` wildcards (``/o/token/``,
+    ``/api/v1/Forms/*``). A name that matches no route and an unknown
+    ``error`` code raise ``ControlError`` when queued. Requests to
+    ``/_mock/`` never fail.
     """
 
     def __init__(self, control: Control) -> None:
@@ -260,6 +266,21 @@ class Faults:
     def pending(self) -> list[dict[str, Any]]:
         """Return the failures still queued, with how many requests each awaits."""
         return self._control.failures()
+
+    def assert_all_fired(self) -> None:
+        """Fail unless every queued failure was sent as often as requested."""
+        pending = self.pending()
+        if not pending:
+            return
+
+        lines = [
+            f"  {fault['endpoint']!r}: sent {fault['applied']} of {fault['times']}"
+            f" times, {fault['seen']} matching requests seen"
+            for fault in pending
+        ]
+        raise AssertionError(
+            f"{len(pending)} queued failure(s) did not fire:\n" + "\n".join(lines)
+        )
 
     def clear(self) -> None:
         self._control.clear_failures()
@@ -356,12 +377,70 @@ def check_response(response: requests.Response, what: str) -> dict[str, Any]:
         body = {}
     if response.ok and body:
         return body
-    error = body.get("error", "no JSON error body")
-    description = body.get("error_description", response.text[:200])
+
+    # RFC 6750 section 3: a resource server such as userinfo may send its
+    # error only in the WWW-Authenticate header.
+    challenge = response.headers.get("WWW-Authenticate", "")
+    error = body.get("error") or _challenge_param(challenge, "error")
+    description = body.get("error_description") or _challenge_param(
+        challenge, "error_description"
+    )
     raise LoginError(
-        f"{what} failed: HTTP {response.status_code} {error}: {description}"
+        f"{what} failed: HTTP {response.status_code} "
+        f"{error or 'no JSON error body'}: {description or response.text[:200]}",
+        error=error,
+        error_description=description,
+        status=response.status_code,
+        retry_after=parse_retry_after(response.headers.get("Retry-After")),
     )
 
 
+def _challenge_param(challenge: str, name: str) -> str | None:
+    match = re.search(rf'\b{name}="([^"]*)"', challenge)
+    return match.group(1) if match else None
+
+
+def parse_retry_after(value: str | None) -> int | None:
+    """Return the seconds of a ``Retry-After`` header, given as seconds or a date.
+
+    An HTTP date in the past gives 0; a missing or malformed value gives None.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None  # RFC 9110 section 5.6.7: an HTTP date is always in GMT.
+    seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    return max(0, math.ceil(seconds))
+
+
 class LoginError(AssertionError):
-    """A login, refresh or mint that the mock rejected, with its reason."""
+    """A login, refresh or userinfo call that the mock rejected, with its reason.
+
+    ``error`` and ``error_description`` are the OAuth error, taken from the
+    JSON body, the error redirect or the ``WWW-Authenticate`` header.
+    ``status`` is the HTTP status and ``retry_after`` the ``Retry-After``
+    header in seconds. Each is None when the response did not carry it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: str | None = None,
+        error_description: str | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.error = error
+        self.error_description = error_description
+        self.status = status
+        self.retry_after = retry_after

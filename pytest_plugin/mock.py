@@ -198,15 +198,24 @@ def _s256(verifier: str) -> str:
 def _code_from_redirect(answer: requests.Response, state: str) -> str:
     location = answer.headers.get("Location", "")
     if answer.status_code not in (301, 302, 303) or not location:
+        if not answer.ok:
+            check_response(answer, "authorize")
         raise LoginError(
             f"authorize did not redirect: HTTP {answer.status_code}: "
-            f"{answer.text[:300]}"
+            f"{answer.text[:300]}",
+            status=answer.status_code,
         )
 
     query = parse_qs(urlsplit(location).query)
     if "error" in query:
+        error = query["error"][0]
         description = query.get("error_description", [""])[0]
-        raise LoginError(f"authorize failed: {query['error'][0]}: {description}")
+        raise LoginError(
+            f"authorize failed: {error}: {description}",
+            error=error,
+            error_description=description or None,
+            status=answer.status_code,
+        )
     if query.get("state") != [state]:
         raise LoginError(f"authorize returned state {query.get('state')}, sent {state}")
     if "code" not in query:

@@ -167,7 +167,7 @@ def test_openapi_paths_equal_app_routes(catalog, validator):
     app = create_app(catalog, validator)
     routes = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("tn_api.") and rule.rule != SWAGGER_PATH:
+        if rule.endpoint.startswith("api.") and rule.rule != SWAGGER_PATH:
             routes.add(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
     documented = {
         re.sub(r"\{(\w+)\}", lambda m: "{" + camel_to_snake(m[1]) + "}", path)

@@ -50,6 +50,18 @@ class Deployment:
         )
         return dict(token)
 
+    def queue_failure(self, **fields: Any) -> requests.Response:
+        """Queue a failure through the control API of the app serving the APIs."""
+        return requests.post(f"{self.api_url}/_mock/failures", json=fields, timeout=5)
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        answer = requests.get(
+            f"{self.api_url}/_mock/journal", params=filters, timeout=5
+        )
+        answer.raise_for_status()
+        entries: list[dict[str, Any]] = answer.json()
+        return entries
+
     def get(self, path: str, token: str | None, **params: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return requests.get(
@@ -193,6 +205,112 @@ def test_form_json_needs_user_permission(deployment: Deployment) -> None:
     assert 'error="insufficient_scope"' in results["pieter"].headers["WWW-Authenticate"]
 
 
+REPORT_PATH = "/api/v1/third-party-reports/generate_report_template/"
+
+#: One request to each API route, with the endpoint name that serves it.
+API_ROUTES = [
+    ("GET", "/api/v1/Forms/Latest", "api:forms:latest"),
+    ("GET", "/api/v1/Forms/All", "api:forms:all"),
+    ("GET", "/api/v1/Form/UNKNOWN/1/", "api:forms:detail"),
+    ("GET", "/api/v1/Fgo/Product/Search?SearchString=*", "api:fgo:search"),
+    ("GET", "/api/v1/Fgo/Product/Filters", "api:fgo:filters"),
+    ("GET", "/api/v1/Fgo/Product/FiltersForField", "api:fgo:filters_for_field"),
+    ("GET", "/api/v1/Fgo/Product/1", "api:fgo:product"),
+    ("GET", "/api/v1/Fgo/Product/8712345000004/X", "api:fgo:product_by_manufacturer"),
+    ("POST", REPORT_PATH, "api:reports:generate"),
+    ("GET", "/swagger/v1/swagger.json", "api:swagger"),
+]
+
+
+def test_fault_on_forms_prefix_fires(deployment: Deployment) -> None:
+    token = deployment.login()["access_token"]
+    queued = deployment.queue_failure(endpoint="api:forms", status=503, times=2)
+    assert queued.status_code == 200
+
+    latest = deployment.get("/api/v1/Forms/Latest", token)
+    other_case = deployment.get("/API/V1/forms/latest", token)
+    search = deployment.get(
+        "/api/v1/Fgo/Product/Search", token, SearchString="*", Size=3, From=0
+    )
+    after = deployment.get("/api/v1/Forms/Latest", token)
+
+    assert latest.status_code == 503
+    assert other_case.status_code == 503
+    assert search.status_code == 200
+    assert after.status_code == 200
+
+
+def test_fault_on_api_fires_on_every_route(deployment: Deployment) -> None:
+    token = deployment.login()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    queued = deployment.queue_failure(endpoint="api", status=502, times=len(API_ROUTES))
+    assert queued.status_code == 200
+
+    statuses = {}
+    for method, path, name in API_ROUTES:
+        answer = requests.request(
+            method, f"{deployment.api_url}{path}", headers=headers, json={}, timeout=5
+        )
+        statuses[name] = answer.status_code
+
+    assert statuses == {name: 502 for _, _, name in API_ROUTES}
+    assert deployment.get("/api/v1/Forms/Latest", token).status_code == 200
+
+
+def test_journal_names_every_api_route(deployment: Deployment) -> None:
+    token = deployment.login()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, path, _ in API_ROUTES:
+        requests.request(
+            method, f"{deployment.api_url}{path}", headers=headers, json={}, timeout=5
+        )
+
+    names = [entry["endpoint"] for entry in deployment.journal()]
+    api_names = [name for name in names if name.startswith("api")]
+
+    assert api_names == [name for _, _, name in API_ROUTES]
+
+
+def test_journal_fgo_prefix_finds_search(deployment: Deployment) -> None:
+    token = deployment.login()["access_token"]
+    deployment.get("/api/v1/Forms/Latest", token)
+    deployment.get("/api/v1/Fgo/Product/Search", token, SearchString="ketel")
+
+    entries = deployment.journal(endpoint="api:fgo")
+
+    assert [entry["endpoint"] for entry in entries] == ["api:fgo:search"]
+    assert entries[0]["query"] == {"SearchString": "ketel"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "listed"),
+    [
+        ({"endpoint": "api:form", "status": 503}, "endpoint", "api:forms:latest"),
+        ({"endpoint": "tokn", "status": 503}, "endpoint", "api:fgo:search"),
+        (
+            {"endpoint": "api", "error": "no_such_error"},
+            "error",
+            "temporarily_unavailable",
+        ),
+    ],
+)
+def test_unmatchable_failure_is_rejected(
+    deployment: Deployment, fields: dict[str, Any], field: str, listed: str
+) -> None:
+    answer = deployment.queue_failure(**fields)
+
+    assert answer.status_code == 400
+    assert answer.json()["field"] == field
+    assert listed in answer.json()["error_description"]
+    assert requests.get(f"{deployment.api_url}/_mock/failures", timeout=5).json() == []
+
+
+def test_path_failure_is_accepted_as_is(deployment: Deployment) -> None:
+    answer = deployment.queue_failure(endpoint="/nowhere/*", status=503)
+
+    assert answer.status_code == 200
+
+
 @pytest.fixture
 def apart() -> Iterator[Deployment]:
     for idp in serve(create_app(auto_approve=True)):
@@ -240,6 +358,13 @@ def test_api_service_journal_names_user(apart: Deployment) -> None:
     assert entries[0]["sub"] == "1002"
     assert entries[0]["token_status"] == "active"
     assert token not in str(entries)
+
+
+def test_api_service_rejects_idp_endpoint_failure(apart: Deployment) -> None:
+    answer = apart.queue_failure(endpoint="token", status=503)
+
+    assert answer.status_code == 400
+    assert "'token' matches no route" in answer.json()["error_description"]
 
 
 def test_api_service_control_has_no_idp_routes(apart: Deployment) -> None:

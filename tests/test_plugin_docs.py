@@ -31,3 +31,14 @@ def test_doc_example_passes(
     assert outcomes.get("passed", 0) >= 1, result.stdout.str()
     assert "failed" not in outcomes, result.stdout.str()
     assert "errors" not in outcomes, result.stdout.str()
+
+
+def test_doc_lists_every_endpoint_name() -> None:
+    from mock_api.mount import create_combined_app
+    from mock_idp.faults import list_endpoint_names
+
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("### Endpoint names")[1].split("\n#")[0]
+    documented = re.findall(r"^\| `([a-z_:]+)` \|", section, re.MULTILINE)
+
+    assert sorted(documented) == list_endpoint_names(create_combined_app())

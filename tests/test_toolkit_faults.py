@@ -8,6 +8,7 @@ import pytest
 import requests
 from authlib.integrations.base_client.errors import OAuthError
 
+from mock_idp.faults import ERROR_STATUS
 from mock_idp.faults import matches_endpoint
 
 from .conftest import LiveServer
@@ -111,7 +112,9 @@ def test_error_with_explicit_status_and_body(live_idp: LiveServer) -> None:
         ("token", "token", "/o/token/", True),
         ("token", "userinfo", "/o/userinfo/", False),
         ("api:forms", "api:forms:latest", "/api/v1/Forms/Latest", True),
-        ("api:forms", "api:formsx", "/x", False),
+        ("api", "api:fgo:search", "/api/v1/Fgo/Product/Search", True),
+        ("api:forms", "api:fgo:search", "/api/v1/Fgo/Product/Search", False),
+        ("api:form", "api:forms:latest", "/api/v1/Forms/Latest", False),
         ("api:*", "api:fgo:search", "/x", True),
         ("/api/v1/forms/*", "", "/api/v1/Forms/Latest", True),
         ("/o/token/", "token", "/o/token/", True),
@@ -127,3 +130,55 @@ def test_queue_rejects_a_fault_that_does_nothing(live_idp: LiveServer) -> None:
     with pytest.raises(ControlError, match="does nothing") as caught:
         controller(live_idp).queue_failure("token")
     assert caught.value.field == "error"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "hint"),
+    [
+        ("tokn", "Did you mean 'token'?"),
+        ("api:forms", "Give one of authorize, discovery"),
+        ("userinfo:x", "Did you mean 'userinfo'?"),
+    ],
+)
+def test_queue_rejects_an_endpoint_without_route(
+    live_idp: LiveServer, endpoint: str, hint: str
+) -> None:
+    from mock_idp.control import ControlError
+
+    control = controller(live_idp)
+
+    with pytest.raises(ControlError, match="matches no route") as caught:
+        control.queue_failure(endpoint, status=503)
+
+    assert caught.value.field == "endpoint"
+    assert hint in str(caught.value)
+    assert control.failures() == []
+
+
+@pytest.mark.parametrize("endpoint", ["token", "*info", "/o/tokn/", "/nowhere/*"])
+def test_queue_accepts_names_patterns_and_paths(
+    live_idp: LiveServer, endpoint: str
+) -> None:
+    fault = controller(live_idp).queue_failure(endpoint, status=503)
+
+    assert fault["endpoint"] == endpoint
+
+
+def test_queue_rejects_an_unknown_error_code(live_idp: LiveServer) -> None:
+    from mock_idp.control import ControlError
+
+    with pytest.raises(ControlError, match="'no_such_error' is not a known") as caught:
+        controller(live_idp).queue_failure("token", error="no_such_error")
+
+    assert caught.value.field == "error"
+    assert "consent_required" in str(caught.value)
+
+
+@pytest.mark.parametrize("error", sorted(ERROR_STATUS))
+def test_every_known_error_code_is_sent(live_idp: LiveServer, error: str) -> None:
+    controller(live_idp).queue_failure("jwks", error=error)
+
+    answer = requests.get(f"{live_idp.issuer}/.well-known/jwks.json", timeout=5)
+
+    assert answer.status_code == ERROR_STATUS[error]
+    assert answer.json()["error"] == error

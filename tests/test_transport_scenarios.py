@@ -213,6 +213,86 @@ def test_queued_error_on_api(
     assert 'error="invalid_token"' in answers[0].headers["WWW-Authenticate"]
 
 
+def test_fault_by_service_name_on_api(
+    tn_faults: Faults, tn_journal: Journal, tn_tokens: TokenSet, tn_api: ApiInfo
+) -> None:
+    tn_faults.fail("api:forms", status=503)
+    forms = tn_api.forms_url + "/api/v1/Forms/Latest"
+
+    failed = requests.get(forms, headers=tn_tokens.authorization, timeout=5)
+    served = requests.get(forms, headers=tn_tokens.authorization, timeout=5)
+
+    assert failed.status_code == 503
+    assert served.status_code == 200
+    tn_faults.assert_all_fired()
+    entries = tn_journal.entries(endpoint="api:forms")
+    assert [entry["endpoint"] for entry in entries] == ["api:forms:latest"] * 2
+
+
+def test_fault_with_unknown_names_rejected(tn_faults: Faults) -> None:
+    with pytest.raises(ValueError, match="Did you mean 'token'"):
+        tn_faults.fail("tokn", status=503)
+    with pytest.raises(ValueError, match="'no_such_error' is not a known error"):
+        tn_faults.fail("token", error="no_such_error")
+
+    assert tn_faults.pending() == []
+
+
+def test_assert_all_fired_lists_unfired(tn_mock: TnMock, tn_faults: Faults) -> None:
+    tn_faults.fail("token", error="invalid_grant", call=2)
+    tn_mock.login()
+
+    with pytest.raises(AssertionError, match="'token': sent 0 of 1 times, 1 match"):
+        tn_faults.assert_all_fired()
+
+
+def test_login_error_carries_oauth_fields(tn_mock: TnMock, tn_faults: Faults) -> None:
+    tn_faults.outage("/o/token/", retry_after=30)
+
+    with pytest.raises(LoginError) as caught:
+        tn_mock.login()
+
+    assert caught.value.error == "temporarily_unavailable"
+    assert caught.value.error_description == "Failure queued in the mock."
+    assert caught.value.status == 503
+    assert caught.value.retry_after == 30
+
+
+def test_login_error_from_refresh(tn_mock: TnMock) -> None:
+    tokens = tn_mock.login()
+    assert tokens.refresh_token is not None
+    tn_mock.refresh(tokens.refresh_token)
+
+    with pytest.raises(LoginError) as caught:
+        tn_mock.refresh(tokens.refresh_token)
+
+    assert caught.value.error == "invalid_grant"
+    assert caught.value.status == 400
+    assert caught.value.retry_after is None
+
+
+def test_login_error_from_userinfo(tn_mock: TnMock, tn_faults: Faults) -> None:
+    tokens = tn_mock.login()
+    tn_faults.fail("userinfo", error="invalid_token", error_description="gone")
+
+    with pytest.raises(LoginError) as caught:
+        tn_mock.userinfo(tokens.access_token)
+
+    assert caught.value.error == "invalid_token"
+    assert caught.value.error_description == "gone"
+    assert caught.value.status == 401
+
+
+def test_login_error_from_authorize(tn_mock: TnMock) -> None:
+    with pytest.raises(LoginError) as caught:
+        tn_mock.login(user="nobody")
+
+    assert caught.value.error == "access_denied"
+    assert caught.value.error_description is not None
+    assert "jan" in caught.value.error_description
+    assert caught.value.status == 302
+
+
 def test_journal_records_code_exchange(tn_mock: TnMock, tn_journal: Journal) -> None:
     tokens = tn_mock.login()
     assert tokens.refresh_token is not None
