@@ -23,17 +23,23 @@ from .control import Controller
 from .control_checks import ControlError
 from .csrf import is_csrf_token_valid
 from .csrf import issue_csrf_token
+from .inspector_data import break_after_slashes
 from .inspector_data import consent_rows
 from .inspector_data import journal_rows
+from .inspector_data import short_fingerprint
 from .inspector_data import timeline_input
 from .inspector_data import token_rows
 from .journal import fingerprint
+from .timeline import OUTCOME_COLOURS
+from .timeline import STATE_COLOURS
 from .timeline import clock_label
 from .timeline import render_timeline
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("inspector", __name__, url_prefix="/_mock/inspector")
+bp.add_app_template_filter(short_fingerprint)
+bp.add_app_template_filter(break_after_slashes)
 
 #: Clock steps the page offers, in seconds, with their button labels.
 CLOCK_STEPS = ((60, "+1 min"), (3600, "+1 h"), (36000, "+10 h"))
@@ -57,7 +63,9 @@ def inspector() -> Response:
         now_label=clock_label(now, seconds=True),
         clock_steps=CLOCK_STEPS,
         tokens=tokens,
-        timeline=render_timeline(bars, marks, now),
+        timeline=render_timeline(bars, marks, now, legend=False),
+        state_colours=STATE_COLOURS,
+        outcome_colours=OUTCOME_COLOURS,
         consents=consent_rows(controller),
         failures=controller.failures(),
         journal=journal_rows(entries),

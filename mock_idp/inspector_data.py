@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from .control import Controller
 from .journal import JournalEntry
 from .journal import fingerprint
@@ -18,6 +20,24 @@ from .timeline import clock_label
 
 #: The newest journal entries the page lists; the timeline uses them all.
 JOURNAL_ROWS = 50
+
+
+def short_fingerprint(value: str) -> str:
+    """Shorten a journal fingerprint to its token prefix, like ``0Yu7S0…``.
+
+    The prefix is the part the timeline's bar labels show too. A value
+    that is not a fingerprint is returned unchanged.
+    """
+    prefix, separator, _digest = value.partition("…")
+    return prefix + separator if separator else value
+
+
+def break_after_slashes(path: str) -> Markup:
+    """Escape a path or URL and add a line-break opportunity after each slash.
+
+    The inspector's CSS breaks elsewhere only a part too long for one line.
+    """
+    return Markup("/<wbr>").join(path.split("/"))
 
 
 def token_state(controller: Controller, token: Token) -> str:

@@ -33,11 +33,22 @@ WIDTH = 760
 LABEL_WIDTH = 170
 PLOT_LEFT = LABEL_WIDTH + 10
 PLOT_RIGHT = WIDTH - 20
-AXIS_HEIGHT = 40
+#: Room above the first bar for the tick labels and the "now" label, tall
+#: enough for the larger font that the inspector uses on narrow screens.
+AXIS_HEIGHT = 56
 ROW_HEIGHT = 36
 #: Vertical shifts of a mark that would cover an earlier one, in pixels.
 MARK_OFFSETS = (0, -9, 9)
-LEGEND_HEIGHT = 40
+#: Height of the legend's two rows: bar states, then request outcomes.
+LEGEND_HEIGHT = 56
+#: Space below the plot when the legend is left out.
+BOTTOM_MARGIN = 8
+#: Distance from a plot edge within which the "now" label is aligned to
+#: that side of its line, so that it is not cut off by the SVG's edge.
+#: The value is an estimate of half the label's width at font size 22.
+NOW_LABEL_ROOM = 80
+#: Maximum number of axis ticks, so that their labels do not touch.
+MAX_TICKS = 7
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,11 +99,21 @@ def choose_axis(
 
 
 def render_timeline(
-    tokens: list[TimelineToken], marks: list[TimelineMark], now: float
+    tokens: list[TimelineToken],
+    marks: list[TimelineMark],
+    now: float,
+    *,
+    legend: bool = True,
 ) -> Markup:
+    """Render the timeline as an SVG element.
+
+    Without ``legend`` the SVG ends below the bars, for a page that shows
+    the legend in HTML, which stays readable when the SVG is scaled down.
+    """
     axis = choose_axis(tokens, marks, now)
     rows = {token.token_id: index for index, token in enumerate(tokens)}
-    height = AXIS_HEIGHT + ROW_HEIGHT * max(len(tokens), 1) + LEGEND_HEIGHT
+    bottom = AXIS_HEIGHT + ROW_HEIGHT * max(len(tokens), 1)
+    height = bottom + (LEGEND_HEIGHT if legend else BOTTOM_MARGIN)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="timeline" role="img" '
@@ -105,7 +126,7 @@ def render_timeline(
         f'<desc id="timeline-desc">{len(tokens)} token(s) from issue to expiry '
         f"and {len(marks)} request(s) on the mock clock (UTC).</desc>",
     ]
-    parts += _axis_ticks(axis, height)
+    parts += _axis_ticks(axis, bottom)
     for token in tokens:
         parts += _token_bar(token, rows[token.token_id], axis)
     placed: dict[int, list[float]] = {}
@@ -119,8 +140,9 @@ def render_timeline(
         crowd = sum(1 for other in placed.setdefault(row, []) if abs(other - x) < 12)
         placed[row].append(x)
         parts.append(_mark(mark, row, axis, MARK_OFFSETS[crowd % len(MARK_OFFSETS)]))
-    parts.append(_now_line(axis, now, height))
-    parts += _legend(height)
+    parts.append(_now_line(axis, now, bottom))
+    if legend:
+        parts += _legend(bottom)
     parts.append("</svg>")
     return Markup("\n".join(parts))
 
@@ -130,11 +152,10 @@ def clock_label(instant: float, seconds: bool = False) -> str:
     return time.strftime(pattern, time.gmtime(instant))
 
 
-def _axis_ticks(axis: Axis, height: int) -> list[str]:
+def _axis_ticks(axis: Axis, bottom: int) -> list[str]:
     span = axis.end - axis.start
-    step = next((s for s in TICK_STEPS if span / s <= 8), TICK_STEPS[-1])
+    step = next((s for s in TICK_STEPS if span / s <= MAX_TICKS), TICK_STEPS[-1])
     first = (int(axis.start) // step + 1) * step
-    bottom = height - LEGEND_HEIGHT
     lines = []
     for tick in range(first, int(axis.end) + 1, step):
         x = axis.x(tick)
@@ -183,25 +204,43 @@ def _mark(mark: TimelineMark, row: int, axis: Axis, offset: int) -> str:
     )
 
 
-def _now_line(axis: Axis, now: float, height: int) -> str:
+def _now_line(axis: Axis, now: float, bottom: int) -> str:
     x = axis.x(now)
+    anchor = "middle"
+    if x > PLOT_RIGHT - NOW_LABEL_ROOM:
+        anchor = "end"
+    elif x < PLOT_LEFT + NOW_LABEL_ROOM:
+        anchor = "start"
     return (
         f'<line id="now" x1="{x}" y1="{AXIS_HEIGHT - 8}" x2="{x}" '
-        f'y2="{height - LEGEND_HEIGHT}" stroke="#1b1b1b" stroke-dasharray="4 3"/>'
-        f'<text x="{x}" y="{AXIS_HEIGHT - 28}" text-anchor="middle" '
-        f'font-weight="600" fill="#1b1b1b">now {clock_label(now, True)}</text>'
+        f'y2="{bottom}" stroke="#1b1b1b" stroke-dasharray="4 3"/>'
+        f'<text id="now-label" x="{x}" y="{AXIS_HEIGHT - 32}" '
+        f'text-anchor="{anchor}" font-weight="600" fill="#1b1b1b">'
+        f"now {clock_label(now, True)}</text>"
     )
 
 
-def _legend(height: int) -> list[str]:
-    y = height - LEGEND_HEIGHT + 22
-    items = []
+def _legend(bottom: int) -> list[str]:
+    """Return the legend's rows: bar colours, then request mark colours."""
+    items = ['<g class="legend" fill="#1b1b1b">']
+    y = bottom + 22
     x = PLOT_LEFT
+    items.append(f'<text x="{LABEL_WIDTH}" y="{y}" text-anchor="end">Token</text>')
+    for state, colour in STATE_COLOURS.items():
+        items.append(
+            f'<rect x="{x - 6}" y="{y - 9}" width="18" height="10" rx="2" '
+            f'fill="{colour}"/><text x="{x + 16}" y="{y}">{state}</text>'
+        )
+        x += 30 + 7 * len(state)
+
+    y += 22
+    x = PLOT_LEFT
+    items.append(f'<text x="{LABEL_WIDTH}" y="{y}" text-anchor="end">Request</text>')
     for outcome, colour in OUTCOME_COLOURS.items():
         items.append(
             f'<circle cx="{x}" cy="{y - 4}" r="6" fill="{colour}"/>'
-            f'<text x="{x + 10}" y="{y}" fill="#1b1b1b">'
-            f"{outcome.replace('_', ' ')}</text>"
+            f'<text x="{x + 10}" y="{y}">{outcome.replace("_", " ")}</text>'
         )
         x += 24 + 7 * len(outcome)
+    items.append("</g>")
     return items

@@ -6,11 +6,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from mock_idp.inspector_data import break_after_slashes
 from mock_idp.inspector_data import describe_remaining
 from mock_idp.inspector_data import request_outcome
+from mock_idp.inspector_data import short_fingerprint
 from mock_idp.journal import JournalEntry
+from mock_idp.journal import fingerprint
+from mock_idp.timeline import OUTCOME_COLOURS
 from mock_idp.timeline import PLOT_LEFT
 from mock_idp.timeline import PLOT_RIGHT
+from mock_idp.timeline import STATE_COLOURS
+from mock_idp.timeline import WIDTH
 from mock_idp.timeline import TimelineMark
 from mock_idp.timeline import TimelineToken
 from mock_idp.timeline import render_timeline
@@ -81,7 +87,57 @@ def test_timeline_escapes_labels() -> None:
 def test_timeline_without_tokens_is_valid_svg() -> None:
     svg = ET.fromstring(str(render_timeline([], [], START)))
 
-    assert svg.findall(f"{SVG}rect") == []
+    assert svg.findall(f".//{SVG}rect[@class='token']") == []
+
+
+def test_timeline_legend_shows_bar_and_mark_colours() -> None:
+    svg = ET.fromstring(str(render_timeline([make_token("a", START, 60)], [], START)))
+    legend = svg.find(f"{SVG}g[@class='legend']")
+    assert legend is not None
+
+    swatches = {rect.attrib["fill"] for rect in legend.iter(f"{SVG}rect")}
+    dots = {circle.attrib["fill"] for circle in legend.iter(f"{SVG}circle")}
+    words = {text.text for text in legend.iter(f"{SVG}text")}
+    assert swatches == set(STATE_COLOURS.values())
+    assert dots == set(OUTCOME_COLOURS.values())
+    assert set(STATE_COLOURS) <= words
+
+
+def test_timeline_without_legend_is_shorter() -> None:
+    token = make_token("a", START, 60)
+    with_legend = ET.fromstring(str(render_timeline([token], [], START)))
+    without = ET.fromstring(str(render_timeline([token], [], START, legend=False)))
+
+    assert without.find(f"{SVG}g[@class='legend']") is None
+    height = float(with_legend.attrib["viewBox"].split()[3])
+    assert float(without.attrib["viewBox"].split()[3]) < height
+
+
+@pytest.mark.parametrize(
+    ("now", "anchor"),
+    [(START, "start"), (START + 1800, "middle"), (START + 3600, "end")],
+)
+def test_timeline_now_label_stays_inside(now: float, anchor: str) -> None:
+    token = make_token("a", START, 3600)
+    svg = ET.fromstring(str(render_timeline([token], [], now)))
+    label = svg.find(f"{SVG}text[@id='now-label']")
+    assert label is not None
+
+    assert label.attrib["text-anchor"] == anchor
+    assert PLOT_LEFT <= float(label.attrib["x"]) <= WIDTH
+
+
+def test_short_fingerprint_keeps_token_prefix() -> None:
+    value = fingerprint("0Yu7S0abcdefghijklmnop")
+
+    assert short_fingerprint(value) == "0Yu7S0…"
+    assert short_fingerprint("plain") == "plain"
+
+
+def test_break_after_slashes_escapes_parts() -> None:
+    markup = break_after_slashes("/o/<b>/")
+
+    assert str(markup) == "/<wbr>o/<wbr>&lt;b&gt;/<wbr>"
 
 
 @pytest.mark.parametrize(

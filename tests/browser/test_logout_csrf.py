@@ -146,7 +146,7 @@ def test_pages_work_without_javascript_on_phone(
         assert "code" in callback.queries[-1]
 
         page.goto(f"{live_idp.url}/_mock/inspector/")
-        assert_fits_phone(page, "inspector-phone")
+        assert_fits_phone(page, "inspector-no-js-phone")
         submit(page, "button[value='3600']")
         assert "Clock advanced by 3600 s." in page.inner_text("[role=status]")
 
