@@ -16,6 +16,7 @@ from typing import Any
 import requests
 from flask import Flask
 from flask import g
+from flask import has_request_context
 
 from mock_api.app import create_app
 from mock_api.auth import IntrospectionUnavailable
@@ -74,7 +75,22 @@ class IdpClock(Clock):
         }
 
     def now(self) -> float:
-        return float(self.state()["now"] or time.time())
+        """Return the IDP's time, reading its clock once per request.
+
+        Within one request the offset from real time is reused, so the
+        journal's start and end of an entry cost one call to the IDP, and a
+        clock moved between two requests is still seen by the second.
+        """
+        if not has_request_context():
+            return float(self.state()["now"] or time.time())
+
+        state = g.get("tn_mock_idp_clock")
+        if state is None:
+            state = self.state()
+            g.tn_mock_idp_clock = state
+        if state["frozen"]:
+            return float(state["now"] or 0.0)
+        return time.time() + float(state["offset"] or 0.0)
 
 
 class ApiControls(RequestControls):

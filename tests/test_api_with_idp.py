@@ -374,3 +374,16 @@ def test_api_service_control_has_no_idp_routes(apart: Deployment) -> None:
     assert "/_mock/failures" in document["paths"]
     assert "/_mock/clock/freeze" not in document["paths"]
     assert answer.status_code in (404, 405)
+
+
+def test_api_service_journal_uses_idp_clock(apart: Deployment) -> None:
+    token = apart.login()["access_token"]
+    requests.post(f"{apart.idp.url}/_mock/clock/freeze", json={"at": 1_800_000_000})
+    apart.get("/api/v1/Forms/Latest", token)
+    requests.post(f"{apart.idp.url}/_mock/clock/advance", json={"seconds": 60})
+    apart.get("/api/v1/Forms/Latest", token)
+
+    entries = requests.get(f"{apart.api_url}/_mock/journal", timeout=5).json()
+
+    assert [entry["started"] for entry in entries] == [1_800_000_000, 1_800_000_060]
+    assert [entry["ended"] for entry in entries] == [1_800_000_000, 1_800_000_060]
