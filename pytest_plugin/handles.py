@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class IdpInfo:
-    """What a client app needs to talk to the IDP: endpoints and client settings."""
+    """Endpoints and client settings a client app needs to reach the IDP."""
 
     base_url: str
     client_id: str
@@ -254,7 +254,7 @@ class Faults:
     def outage(
         self, endpoint: str = "/o/*", *, retry_after: int = 30, times: int = 1
     ) -> dict[str, Any]:
-        """Answer 503 ``temporarily_unavailable`` with ``Retry-After``."""
+        """Queue 503 ``temporarily_unavailable`` responses with ``Retry-After``."""
         return self.fail(
             endpoint,
             error="temporarily_unavailable",
