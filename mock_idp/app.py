@@ -113,7 +113,7 @@ def get_state(app: Flask) -> IdpState:
 def _register_handlers(app: Flask) -> None:
     @app.before_request
     def redirect_missing_slash() -> Response | None:
-        # The reference (Django's APPEND_SLASH) answers 301, so a POST to
+        # The reference (Django's APPEND_SLASH) responds with 301, so a POST to
         # /o/token loses its body; werkzeug's default 308 would keep it.
         error = request.routing_exception
         if isinstance(error, RequestRedirect):
@@ -121,7 +121,7 @@ def _register_handlers(app: Flask) -> None:
 
         # werkzeug redirects only when the slashed rule allows the method;
         # Django redirects whenever the slashed path exists, so GET /o/token
-        # answers 301 and then 405.
+        # gets 301 and then 405.
         if isinstance(error, NotFound) and _slashed_path_exists(app, request.path):
             target = request.full_path.replace(request.path, request.path + "/", 1)
             return redirect(target.rstrip("?"), 301)  # type: ignore[return-value]

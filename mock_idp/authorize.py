@@ -29,7 +29,7 @@ from .server import IdpServer
 
 log = logging.getLogger(__name__)
 
-#: Response types of the implicit and hybrid flows; the reference answers
+#: Response types of the implicit and hybrid flows; the reference returns
 #: unauthorized_client for them because its clients are code-only.
 NON_CODE_RESPONSE_TYPES = {
     "token",

@@ -146,7 +146,7 @@ def _add_options(parser: argparse.ArgumentParser, part: str, default: Any) -> No
         "--error-profile",
         choices=("reference", "rfc"),
         default=default,
-        help="answer like the real IDP (reference, default) or like the RFCs",
+        help="respond like the real IDP (reference, default) or like the RFCs",
     )
 
 

@@ -37,7 +37,7 @@ LIFETIME_FIELDS = tuple(field.name for field in dataclasses.fields(Lifetimes))
 
 
 class ControlError(ValueError):
-    """Bad input to the control service; the HTTP API answers ``status``."""
+    """Bad input to the control service; the HTTP API responds with ``status``."""
 
     def __init__(self, field: str | None, message: str, status: int = 400) -> None:
         super().__init__(message)

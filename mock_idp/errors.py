@@ -1,8 +1,8 @@
-"""Error profiles: the reference server's answers and the RFCs' answers.
+"""Error profiles: the reference server's responses and the RFCs' responses.
 
-The default "reference" profile answers like the real IDP (django-oauth-
+The default "reference" profile responds like the real IDP (django-oauth-
 toolkit 3.4 on oauthlib), including its departures from the RFCs. The "rfc"
-profile gives the RFCs' answers for those departures. Each method below is
+profile gives the RFCs' responses for those departures. Each method below is
 one departure, named after the situation it covers.
 """
 
@@ -49,7 +49,7 @@ class InvalidClientError(_InvalidClientError):  # type: ignore[misc]
     """``invalid_client``, always 401 with a ``WWW-Authenticate`` header.
 
     RFC 6749 section 5.2 allows 400 when the client did not use the
-    Authorization header; the reference answers 401 in every case.
+    Authorization header; the reference returns 401 in every case.
     """
 
     status_code = 401

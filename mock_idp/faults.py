@@ -1,4 +1,4 @@
-"""Scripted failures: queue a bad answer for the next matching requests.
+"""Scripted failures: queue a bad response for the next matching requests.
 
 A :class:`Fault` names the requests it matches (an endpoint name or path,
 optionally a grant type and a call number) and what happens to them: an
@@ -223,7 +223,7 @@ def validate_fault(fault: Fault) -> None:
         )
     if fault.drop and (fault.error or fault.status):
         raise FaultError(
-            "drop", "a dropped connection sends no answer; omit error and status"
+            "drop", "a dropped connection sends no response; omit error and status"
         )
     if not (fault.drop or fault.error or fault.status or fault.latency):
         raise FaultError(
@@ -345,7 +345,7 @@ def _grant_type(req: Request) -> str | None:
 
 
 def create_fault_response(fault: Fault) -> Response:
-    """Build the HTTP answer of an error or status fault."""
+    """Build the HTTP response of an error or status fault."""
     status = fault.status or ERROR_STATUS.get(fault.error or "", 400)
     response = Response(status=status)
     if fault.body is not None:

@@ -101,7 +101,7 @@ class IdpServer(AuthorizationServer):  # type: ignore[misc]
         state.store.save_token(record)
 
     def handle_error_response(self, request: Any, error: OAuth2Error) -> Response:
-        # The reference answers every invalid_client with 401.
+        # The reference returns 401 for every invalid_client error.
         if error.error == "invalid_client":
             error.status_code = 401
         response: Response = super().handle_error_response(request, error)
@@ -138,7 +138,7 @@ class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]
             request.form["token"], request.form.get("token_type_hint")
         )
         if token is None or not token.check_client(client):
-            # RFC 7009 section 2.2: an unknown token still answers 200.
+            # RFC 7009 section 2.2: an unknown token still gets 200.
             return None
         return token
 

@@ -52,7 +52,7 @@ class IdpState:
         """Return the configured issuer, or the request's host plus ``/o``.
 
         The reference derives it from the request, so that the same server
-        answers ``http://127.0.0.1:8080/o`` on loopback and
+        uses ``http://127.0.0.1:8080/o`` on loopback and
         ``https://inlog.tnl.nu/o`` under interception.
         """
         if self.config.issuer:

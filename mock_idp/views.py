@@ -297,7 +297,7 @@ def revoke_token() -> Response:
 
     response: Response = server.create_endpoint_response("revocation")
     if response.status_code == 200:
-        # The reference answers 200 with an empty body (RFC 7009 section 2.2).
+        # The reference returns 200 with an empty body (RFC 7009 section 2.2).
         return Response("", status=200)
     return response
 

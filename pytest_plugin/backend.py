@@ -14,7 +14,7 @@ from typing import Protocol
 if TYPE_CHECKING:
     from flask import Flask
 
-#: Production hosts that the intercept transport answers, by part.
+#: Production hosts that the intercept transport serves, by part.
 PRODUCTION_URLS: Mapping[str, str] = {
     "idp": "https://inlog.tnl.nu",
     "forms": "https://formsapi.technieknederland.nl",

@@ -73,7 +73,7 @@ OPTIONS = (
     Option(
         name="transport",
         help="how tests reach the mock: live (a server thread on a free loopback "
-        "port), intercept (responses answers the production URLs in process) or "
+        "port), intercept (responses serves the production URLs in process) or "
         "external (the instance at tn_mock_url); default: live, or external "
         "when a URL is given",
         choices=TRANSPORTS,
@@ -112,7 +112,7 @@ OPTIONS = (
     ),
     Option(
         name="error_profile",
-        help="answer like the real IDP (reference, default) or like the RFCs (rfc)",
+        help="respond like the real IDP (reference, default) or like the RFCs (rfc)",
         default="reference",
         choices=ERROR_PROFILES,
     ),

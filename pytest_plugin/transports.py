@@ -32,7 +32,7 @@ class ServerError(AssertionError):
 
 
 class ErrorRecorder:
-    """Collects exceptions that an app turned into 500 answers.
+    """Collects exceptions that an app turned into 500 responses.
 
     The IDP's catch-all error handler swallows the exception, so Flask's
     ``got_request_exception`` signal alone would miss it: the recorder wraps
@@ -136,7 +136,7 @@ class LiveTransport(Transport):
 
 
 class InterceptTransport(Transport):
-    """``responses`` answers the production URLs from the app, without a socket."""
+    """``responses`` serves the production URLs from the app, without a socket."""
 
     name = "intercept"
 

@@ -23,7 +23,7 @@ ALL_SERVICES = "openid profile TNForm FGOWebs"
 
 
 class Deployment:
-    """Where the IDP and the APIs answer, in one process or two."""
+    """The IDP and API base URLs, in one process or two."""
 
     def __init__(self, idp: LiveServer, api_url: str) -> None:
         self.idp = idp

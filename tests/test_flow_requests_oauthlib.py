@@ -14,7 +14,7 @@ from .flows import TIMEOUT
 
 @pytest.fixture(autouse=True)
 def insecure_transport(monkeypatch: pytest.MonkeyPatch) -> None:
-    # oauthlib refuses http:// URLs unless told that this is a test.
+    # oauthlib rejects http:// URLs unless OAUTHLIB_INSECURE_TRANSPORT is set.
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 

@@ -15,7 +15,7 @@ class LoginRequired(Exception):
 
 
 class ServiceUnavailable(Exception):
-    """The IDP answered 503; ``retry_after`` is in seconds when it said so."""
+    """The IDP returned 503; ``retry_after`` is in seconds when it sent Retry-After."""
 
     def __init__(self, retry_after: int | None) -> None:
         super().__init__(
